@@ -1,0 +1,76 @@
+/**
+ * The one theming surface of every element: `--idc-*` custom properties resolved on `:host`, light/dark/auto
+ * (`theme` attribute), forced colors and reduced motion. Component styles read only the `--_idc-*` private values.
+ */
+import { css } from 'lit';
+
+export const theme = css`
+  :host {
+    --_idc-primary: var(--idc-color-primary, #1849a9);
+    --_idc-on-primary: var(--idc-color-on-primary, #ffffff);
+    --_idc-surface: var(--idc-color-surface, #ffffff);
+    --_idc-text: var(--idc-color-text, #1b1f24);
+    --_idc-muted: var(--idc-color-muted, #505a66);
+    --_idc-border: var(--idc-color-border, #767f8a);
+    --_idc-danger: var(--idc-color-danger, #b42318);
+    --_idc-focus: var(--idc-color-focus, #1849a9);
+    --_idc-radius: var(--idc-radius, 6px);
+    --_idc-font: var(--idc-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
+    --_idc-font-size: var(--idc-font-size, 1rem);
+    color-scheme: light;
+    font-family: var(--_idc-font);
+  }
+
+  :host([theme='dark']) {
+    --_idc-primary: var(--idc-color-primary, #9ec5ff);
+    --_idc-on-primary: var(--idc-color-on-primary, #0b1b33);
+    --_idc-surface: var(--idc-color-surface, #16191d);
+    --_idc-text: var(--idc-color-text, #eef1f4);
+    --_idc-muted: var(--idc-color-muted, #b5bdc7);
+    --_idc-border: var(--idc-color-border, #8a949f);
+    --_idc-danger: var(--idc-color-danger, #ffb4ab);
+    --_idc-focus: var(--idc-color-focus, #9ec5ff);
+    color-scheme: dark;
+  }
+
+  @media (prefers-color-scheme: dark) {
+    :host(:not([theme='light']):not([theme='dark'])) {
+      --_idc-primary: var(--idc-color-primary, #9ec5ff);
+      --_idc-on-primary: var(--idc-color-on-primary, #0b1b33);
+      --_idc-surface: var(--idc-color-surface, #16191d);
+      --_idc-text: var(--idc-color-text, #eef1f4);
+      --_idc-muted: var(--idc-color-muted, #b5bdc7);
+      --_idc-border: var(--idc-color-border, #8a949f);
+      --_idc-danger: var(--idc-color-danger, #ffb4ab);
+      --_idc-focus: var(--idc-color-focus, #9ec5ff);
+      color-scheme: dark;
+    }
+  }
+
+  :host([hidden]) {
+    display: none !important;
+  }
+
+  @media (prefers-reduced-motion: reduce) {
+    *,
+    *::before,
+    *::after {
+      animation-duration: 0.01ms !important;
+      animation-iteration-count: 1 !important;
+      transition-duration: 0.01ms !important;
+    }
+  }
+
+  @media (forced-colors: active) {
+    :host {
+      --_idc-primary: ButtonText;
+      --_idc-on-primary: ButtonFace;
+      --_idc-surface: Canvas;
+      --_idc-text: CanvasText;
+      --_idc-muted: CanvasText;
+      --_idc-border: ButtonText;
+      --_idc-danger: CanvasText;
+      --_idc-focus: Highlight;
+    }
+  }
+`;

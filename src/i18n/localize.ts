@@ -1,0 +1,107 @@
+/**
+ * Language resolution and translation lookup shared by every element.
+ *
+ * Order (contract): the nearest `[lang]` ancestor, crossing shadow roots, then `navigator.languages`, then English.
+ * Tables are per element (`src/i18n/tables/*.ts`) so a bundle carries only the strings of the elements it ships.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+
+export const LANGS = ['en', 'de', 'es', 'fr', 'ar'] as const;
+export type Lang = (typeof LANGS)[number];
+
+/** A translation table: English is complete and the fallback; other languages must have every key too. */
+export type Table<K extends string> = Record<Lang, Record<K, string>>;
+
+const RTL = new Set(['ar', 'he', 'fa', 'ur']);
+
+/** The BCP 47 tag that applies to `el`: nearest `[lang]` (through shadow roots), else the browser's first language. */
+export function resolveLocale(el: Element | null): string {
+  let node: Node | null = el;
+  while (node) {
+    if (node instanceof Element) {
+      const lang = node.getAttribute('lang');
+      if (lang) return lang;
+    }
+    node = node.parentNode ?? (node instanceof ShadowRoot ? node.host : null);
+  }
+  const browser = typeof navigator !== 'undefined' ? (navigator.languages?.[0] ?? navigator.language) : undefined;
+  return browser || 'en';
+}
+
+/** Picks the table language for a BCP 47 tag: exact base-language match, else English. */
+export function tableLang(locale: string): Lang {
+  const base = locale.toLowerCase().split(/[-_]/)[0] as Lang;
+  return (LANGS as readonly string[]).includes(base) ? base : 'en';
+}
+
+export function isRtl(locale: string): boolean {
+  return RTL.has(locale.toLowerCase().split(/[-_]/)[0] ?? '');
+}
+
+/** Replaces `{name}` placeholders. Values are inserted as text by Lit, never as HTML. */
+export function format(template: string, vars: Record<string, string | number> = {}): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+}
+
+export function translate<K extends string>(
+  table: Table<K>,
+  locale: string,
+  key: K,
+  vars?: Record<string, string | number>,
+): string {
+  const lang = tableLang(locale);
+  return format(table[lang][key] ?? table.en[key], vars);
+}
+
+// One observer for the whole document: a `lang` change anywhere re-renders the connected elements.
+const hosts = new Set<ReactiveControllerHost>();
+let observer: MutationObserver | undefined;
+
+function observe(): void {
+  if (observer || typeof MutationObserver === 'undefined') return;
+  observer = new MutationObserver(() => hosts.forEach((h) => h.requestUpdate()));
+  observer.observe(document.documentElement, { attributes: true, attributeFilter: ['lang'], subtree: true });
+}
+
+/**
+ * Lit controller: `this.l10n.t('key')` in `render()`. Re-renders the host when any `lang` attribute in the document
+ * changes or the browser's languages change.
+ */
+export class LocalizeController<K extends string> implements ReactiveController {
+  constructor(
+    private readonly host: ReactiveControllerHost & HTMLElement,
+    private readonly table: Table<K>,
+  ) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    hosts.add(this.host);
+    observe();
+    window.addEventListener('languagechange', this.onLanguageChange);
+  }
+
+  hostDisconnected(): void {
+    hosts.delete(this.host);
+    window.removeEventListener('languagechange', this.onLanguageChange);
+    if (hosts.size === 0) {
+      observer?.disconnect();
+      observer = undefined;
+    }
+  }
+
+  /** The BCP 47 tag in force, for `Intl` formatters and `ui_locales`. */
+  get locale(): string {
+    return resolveLocale(this.host);
+  }
+
+  get dir(): 'ltr' | 'rtl' {
+    return isRtl(this.locale) ? 'rtl' : 'ltr';
+  }
+
+  t(key: K, vars?: Record<string, string | number>): string {
+    return translate(this.table, this.locale, key, vars);
+  }
+
+  private readonly onLanguageChange = (): void => this.host.requestUpdate();
+}

@@ -1,0 +1,48 @@
+// @web/test-runner: component and unit tests in real browsers from Debian packages.
+// BROWSERS=chromium,firefox,webkit (default: chromium). Browsers are never downloaded by the test tools.
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { playwrightLauncher } from '@web/test-runner-playwright';
+import { summaryReporter } from './scripts/wtr-summary-reporter.mjs';
+import { defaultReporter } from '@web/test-runner';
+
+const chromePath = process.env.CHROME_PATH || '/usr/bin/chromium';
+const wanted = (process.env.BROWSERS || 'chromium').split(',').map((b) => b.trim()).filter(Boolean);
+
+const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+];
+
+const browsers = [];
+if (wanted.includes('chromium')) {
+  browsers.push(
+    playwrightLauncher({
+      product: 'chromium',
+      launchOptions: { executablePath: chromePath, headless: true, args: chromiumArgs },
+    }),
+  );
+}
+if (wanted.includes('firefox') || wanted.includes('webkit')) {
+  const extra = await import('./scripts/wtr-extra-browsers.mjs');
+  browsers.push(...(await extra.launchers(wanted)));
+}
+
+export default {
+  files: process.env.WTR_FILES ? process.env.WTR_FILES.split(',') : ['test/unit/**/*.test.ts'],
+  nodeResolve: true,
+  concurrency: 2,
+  concurrentBrowsers: 1,
+  browsers,
+  browserStartTimeout: 60_000,
+  testsStartTimeout: 60_000,
+  testsFinishTimeout: 180_000,
+  testFramework: {
+    config: { timeout: wanted.length === 1 && wanted[0] === 'chromium' ? 10_000 : 20_000 },
+  },
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' })],
+  reporters: [defaultReporter(), summaryReporter('.test-results/wtr.json')],
+};
