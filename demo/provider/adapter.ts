@@ -1,0 +1,128 @@
+import type { Adapter, AdapterFactory, AdapterPayload } from 'oidc-provider';
+
+/**
+ * oidc-provider storage behind its own adapter interface. This in-memory one is the default; a Redis or SQL
+ * adapter with the same seven methods replaces it through `startProvider({ adapter })`.
+ *
+ * One {@link MemoryAdapterStorage} is shared by the adapter instances of one provider (oidc-provider makes one
+ * instance per model name), and never between two providers.
+ */
+export class MemoryAdapterStorage {
+  readonly records = new Map<string, { payload: AdapterPayload; expiresAt: number | undefined }>();
+  /** grantId → keys of the records issued under it (for revokeByGrantId). */
+  readonly grants = new Map<string, Set<string>>();
+  /** secondary indexes: `uid:<uid>` / `userCode:<code>` → record key. */
+  readonly indexes = new Map<string, string>();
+  readonly #sweep: NodeJS.Timeout;
+
+  constructor(sweepIntervalMs = 60_000) {
+    this.#sweep = setInterval(() => this.purge(), sweepIntervalMs);
+    this.#sweep.unref();
+  }
+
+  purge(): void {
+    const now = Date.now();
+    for (const [key, record] of this.records) {
+      if (record.expiresAt !== undefined && record.expiresAt <= now) this.records.delete(key);
+    }
+    for (const [name, key] of this.indexes) {
+      if (!this.records.has(key)) this.indexes.delete(name);
+    }
+    for (const [grantId, keys] of this.grants) {
+      for (const key of keys) if (!this.records.has(key)) keys.delete(key);
+      if (keys.size === 0) this.grants.delete(grantId);
+    }
+  }
+
+  close(): void {
+    clearInterval(this.#sweep);
+    this.records.clear();
+    this.grants.clear();
+    this.indexes.clear();
+  }
+}
+
+/** Models revoked together with their grant (the Grant itself, sessions and interactions are not). */
+const GRANTABLE = new Set([
+  'AccessToken',
+  'AuthorizationCode',
+  'RefreshToken',
+  'DeviceCode',
+  'BackchannelAuthenticationRequest',
+  'PreAuthorizedCode',
+]);
+
+export class MemoryAdapter implements Adapter {
+  readonly #name: string;
+  readonly #storage: MemoryAdapterStorage;
+
+  constructor(name: string, storage: MemoryAdapterStorage) {
+    this.#name = name;
+    this.#storage = storage;
+  }
+
+  /** An `adapter` value for oidc-provider's configuration, bound to one storage. */
+  static factory(storage: MemoryAdapterStorage): AdapterFactory {
+    return (name: string) => new MemoryAdapter(name, storage);
+  }
+
+  async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
+    const key = this.#key(id);
+    const storage = this.#storage;
+    storage.records.set(key, {
+      payload: structuredClone(payload),
+      expiresAt: expiresIn ? Date.now() + expiresIn * 1000 : undefined,
+    });
+    if (payload.grantId && GRANTABLE.has(this.#name)) {
+      let keys = storage.grants.get(payload.grantId);
+      if (!keys) storage.grants.set(payload.grantId, (keys = new Set()));
+      keys.add(key);
+    }
+    if (payload.uid) storage.indexes.set(`${this.#name}:uid:${payload.uid}`, key);
+    if (payload.userCode) storage.indexes.set(`${this.#name}:userCode:${payload.userCode}`, key);
+  }
+
+  async find(id: string): Promise<AdapterPayload | undefined> {
+    return this.#read(this.#key(id));
+  }
+
+  async findByUid(uid: string): Promise<AdapterPayload | undefined> {
+    const key = this.#storage.indexes.get(`${this.#name}:uid:${uid}`);
+    return key ? this.#read(key) : undefined;
+  }
+
+  async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+    const key = this.#storage.indexes.get(`${this.#name}:userCode:${userCode}`);
+    return key ? this.#read(key) : undefined;
+  }
+
+  async consume(id: string): Promise<void> {
+    const record = this.#storage.records.get(this.#key(id));
+    if (record) record.payload.consumed = Math.floor(Date.now() / 1000);
+  }
+
+  async destroy(id: string): Promise<void> {
+    this.#storage.records.delete(this.#key(id));
+  }
+
+  async revokeByGrantId(grantId: string): Promise<void> {
+    const keys = this.#storage.grants.get(grantId);
+    if (!keys) return;
+    for (const key of keys) this.#storage.records.delete(key);
+    this.#storage.grants.delete(grantId);
+  }
+
+  #key(id: string): string {
+    return `${this.#name}:${id}`;
+  }
+
+  #read(key: string): AdapterPayload | undefined {
+    const record = this.#storage.records.get(key);
+    if (!record) return undefined;
+    if (record.expiresAt !== undefined && record.expiresAt <= Date.now()) {
+      this.#storage.records.delete(key);
+      return undefined;
+    }
+    return structuredClone(record.payload);
+  }
+}

@@ -1,0 +1,213 @@
+/**
+ * The reference provider: an OpenID provider on `oidc-provider` plus the kit's routes (share tokens, share links,
+ * per-recipient consent, reuse). Started in-process by the demo, the end-to-end tests and anyone trying the kit.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import Provider, { type AdapterFactory, type ClientMetadata } from 'oidc-provider';
+import { Accounts, DEMO_ACCOUNTS, type AccountSeed } from './accounts.js';
+import { MemoryAdapter, MemoryAdapterStorage } from './adapter.js';
+import { apiNotFound, apiRoutes, grantActive } from './api.js';
+import { providerUiScript } from './assets.js';
+import { ClientDirectory, demoClients, internalClient } from './clients.js';
+import { providerConfiguration } from './config.js';
+import { ConsentSigner } from './consent-jwt.js';
+import { Csrf } from './csrf.js';
+import { interactionRoutes } from './interactions.js';
+import { loadOrCreateKeys } from './keys.js';
+import type { Handler, Kit } from './kit.js';
+import { sharePageRoutes } from './share-pages.js';
+import { ShareService } from './shares.js';
+import { MemoryKitStore, type KitStore } from './store.js';
+import { htmlSecurityHeaders, UI_SCRIPT_PATH } from './views.js';
+
+export type { KitStore } from './store.js';
+export { MemoryKitStore } from './store.js';
+export { MemoryAdapter, MemoryAdapterStorage } from './adapter.js';
+
+export interface StartProviderOptions {
+  /** 0 (default) picks a free port */
+  port?: number;
+  /** interface to listen on; default 127.0.0.1 */
+  host?: string;
+  /** issuer identifier; default `http://localhost:<port>` */
+  issuer?: string;
+  /** origin of the integrator demo; its redirect URIs are `<origin>/callback` and `<origin>/share-callback` */
+  integratorOrigin?: string;
+  /** origin of the recipient demo */
+  recipientOrigin?: string;
+  /** more clients next to the demo fixtures (extra metadata: idc_role, idc_allowed_donors, idc_levels) */
+  extraClients?: ClientMetadata[];
+  /** send `Cross-Origin-Opener-Policy: same-origin` on every HTML screen */
+  coop?: boolean;
+  /** one line per request on stdout */
+  log?: boolean;
+  /** JSON file with the signing keys, cookie keys and CSRF key; created when missing. Default: keys in memory. */
+  keysFile?: string;
+  /** oidc-provider storage; default an in-memory {@link MemoryAdapter} */
+  adapter?: AdapterFactory;
+  /** the kit's own records; default a {@link MemoryKitStore} (closed with the provider) */
+  store?: KitStore;
+  /** seeded accounts; default alice@example.com / alice-demo and bob@example.com / bob-demo */
+  accounts?: readonly AccountSeed[];
+  /** provider-side element bundle served at /assets/provider-ui.js */
+  uiBundlePath?: string;
+}
+
+export interface RunningProvider {
+  issuer: string;
+  /** where the server listens (may differ from the issuer's host) */
+  url: string;
+  /** the oidc-provider instance, for tests and embedding */
+  provider: Provider;
+  close(): Promise<void>;
+}
+
+const DEFAULT_UI_BUNDLE = fileURLToPath(new URL('../../dist/idconnect-kit-provider-ui.iife.js', import.meta.url));
+
+function checkIssuer(issuer: string): string {
+  const url = new URL(issuer);
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.pathname !== '/' || url.search || url.hash) {
+    throw new TypeError('issuer must be an http(s) origin without path, query or fragment');
+  }
+  if (url.protocol === 'http:' && !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) {
+    throw new TypeError('a plain-http issuer is allowed for localhost only');
+  }
+  return url.origin;
+}
+
+function listen(server: ReturnType<typeof createServer>, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+export async function startProvider(options: StartProviderOptions = {}): Promise<RunningProvider> {
+  const host = options.host ?? '127.0.0.1';
+  const coop = options.coop ?? false;
+  const log = options.log ?? false;
+
+  // the issuer may name the port, so listen first and build the provider after
+  let handler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => {
+    res.writeHead(503).end();
+  };
+  const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, (req, res) => handler(req, res));
+  const port = await listen(server, options.port ?? 0, host);
+
+  const ownStore = !options.store;
+  const store = options.store ?? new MemoryKitStore();
+  const adapterStorage = options.adapter ? undefined : new MemoryAdapterStorage();
+  try {
+    const issuer = checkIssuer(options.issuer ?? `http://localhost:${port}`);
+    const keys = await loadOrCreateKeys(options.keysFile);
+    const accounts = new Accounts(store);
+    await accounts.seed(options.accounts ?? DEMO_ACCOUNTS);
+
+    const clientList = [
+      ...demoClients(options.integratorOrigin ?? 'http://localhost:5173', options.recipientOrigin ?? 'http://localhost:5174'),
+      ...(options.extraClients ?? []),
+      internalClient(issuer),
+    ];
+    const provider = new Provider(
+      issuer,
+      providerConfiguration({
+        clients: clientList,
+        keys,
+        accounts,
+        adapter: options.adapter ?? MemoryAdapter.factory(adapterStorage!),
+        coop,
+      }),
+    );
+    // security headers on oidc-provider's own responses; its inline form-post scripts add their hash to this CSP
+    provider.use(async (ctx, next) => {
+      const headers = htmlSecurityHeaders(undefined, { coop, formActions: null });
+      delete headers['Cache-Control'];
+      ctx.set(headers);
+      await next();
+    });
+    provider.on('server_error', (_ctx, err) => console.error('[provider] oidc-provider error:', err.name, err.message));
+
+    const consentJwk = keys.jwks.keys.find((k) => k.kid === keys.consentKid)!;
+    const clients = new ClientDirectory(clientList);
+    const kit: Kit = {
+      provider,
+      issuer,
+      accounts,
+      clients,
+      csrf: new Csrf(keys.csrfKey),
+      coop,
+      uiBundlePath: options.uiBundlePath ?? DEFAULT_UI_BUNDLE,
+      showDemoHint: !options.accounts,
+      shares: new ShareService({
+        store,
+        accounts,
+        clients,
+        signer: new ConsentSigner(issuer, consentJwk),
+        grantActive: (ctx) => grantActive(provider, ctx),
+      }),
+    };
+
+    const routes: [string, RegExp, Handler][] = [
+      ...interactionRoutes,
+      ...sharePageRoutes,
+      ...apiRoutes,
+      ['GET', new RegExp(`^${UI_SCRIPT_PATH.replace(/\./g, '\\.')}$`), providerUiScript],
+      ['HEAD', new RegExp(`^${UI_SCRIPT_PATH.replace(/\./g, '\\.')}$`), providerUiScript],
+    ];
+    const oidc = provider.callback();
+
+    handler = (req, res) => {
+      const started = Date.now();
+      if (log) res.on('finish', () => console.log(`[provider] ${req.method} ${req.url?.split('?')[0]} ${res.statusCode} ${Date.now() - started}ms`));
+      let url: URL;
+      try {
+        url = new URL(req.url ?? '/', issuer);
+      } catch {
+        res.writeHead(400).end();
+        return;
+      }
+      const matching = routes.filter(([, pattern]) => pattern.test(url.pathname));
+      const route = matching.find(([method]) => method === req.method);
+      if (route) {
+        const params = route[1].exec(url.pathname)!.slice(1);
+        route[2](kit, req, res, params, url).catch((err: Error) => {
+          console.error('[provider] route failed:', err?.name, err?.message);
+          if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' }).end('server error');
+        });
+        return;
+      }
+      if (matching.length || url.pathname.startsWith('/api/')) {
+        req.resume();
+        apiNotFound(res, matching.length ? 405 : 404, [...new Set(matching.map(([m]) => m))].join(', ') || undefined);
+        return;
+      }
+      oidc(req, res);
+    };
+
+    const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    if (log) console.log(`[provider] ${issuer} listening on ${url}`);
+    return {
+      issuer,
+      url,
+      provider,
+      async close() {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        adapterStorage?.close();
+        if (ownStore) await store.close();
+      },
+    };
+  } catch (err) {
+    server.close();
+    adapterStorage?.close();
+    if (ownStore) await store.close();
+    throw err;
+  }
+}

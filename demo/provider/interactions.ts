@@ -1,0 +1,160 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { InteractionResults } from 'oidc-provider';
+import { INTERNAL_CLIENT_ID } from './clients.js';
+import { formField, HttpError, readForm } from './http.js';
+import type { Messages } from './i18n.js';
+import { htmlRoute, originOf, requestMessages, screenParty, sendMessagePage, type Handler, type Kit } from './kit.js';
+import { consentPage, loginBody, newNonce, page, sendHtml } from './views.js';
+
+type Interaction = Awaited<ReturnType<Kit['provider']['interactionDetails']>>;
+
+const SCOPE_ITEMS = { email: 'itemEmail', share: 'itemShare', offline_access: 'itemOffline' } as const;
+
+async function interactionFor(kit: Kit, req: IncomingMessage, res: ServerResponse, uid: string) {
+  const details = await kit.provider.interactionDetails(req, res);
+  if (details.uid !== uid) throw Object.assign(new Error('interaction mismatch'), { name: 'SessionNotFound' });
+  return { details, m: requestMessages(req, details.params['ui_locales']) };
+}
+
+function formActions(details: Interaction): string[] {
+  // after the decision the browser is redirected (303) on to the client, and CSP form-action covers redirects
+  return originOf(details.params['redirect_uri']);
+}
+
+function renderLogin(
+  kit: Kit,
+  res: ServerResponse,
+  details: Interaction,
+  m: Messages,
+  status = 200,
+  state: { email?: string; error?: string } = {},
+): void {
+  const clientId = String(details.params['client_id']);
+  const client = kit.clients.get(clientId);
+  const intro = clientId === INTERNAL_CLIENT_ID ? m.t('loginIntroShare') : m.t('loginIntro', { client: client?.name ?? clientId });
+  const nonce = newNonce();
+  const body = loginBody(m, {
+    action: `/interaction/${details.uid}/login`,
+    csrf: kit.csrf.token('login', details.uid),
+    intro,
+    email: state.email,
+    error: state.error,
+    showDemoHint: kit.showDemoHint,
+  });
+  sendHtml(res, status, page({ m, title: m.t('loginTitle'), nonce, body }), nonce, {
+    formActions: formActions(details),
+    coop: kit.coop,
+  });
+}
+
+async function grantConsent(kit: Kit, details: Interaction): Promise<InteractionResults> {
+  const accountId = details.session?.accountId;
+  const clientId = String(details.params['client_id']);
+  if (!accountId) throw new HttpError(400, 'login_required', 'no signed-in account');
+  const existing = details.grantId ? await kit.provider.Grant.find(details.grantId) : undefined;
+  const grant = existing ?? new kit.provider.Grant({ accountId, clientId });
+  const missing = details.prompt.details as {
+    missingOIDCScope?: string[];
+    missingOIDCClaims?: string[];
+    missingResourceScopes?: Record<string, string[]>;
+  };
+  if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+  if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+  for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) {
+    grant.addResourceScope(indicator, scopes.join(' '));
+  }
+  return { consent: { grantId: await grant.save() } };
+}
+
+async function renderConsent(kit: Kit, req: IncomingMessage, res: ServerResponse, details: Interaction, m: Messages) {
+  const clientId = String(details.params['client_id']);
+  if (clientId === INTERNAL_CLIENT_ID) {
+    // the provider's own pages: first party, nothing to ask
+    await kit.provider.interactionFinished(req, res, await grantConsent(kit, details), { mergeWithLastSubmission: true });
+    return;
+  }
+  const account = details.session?.accountId ? await kit.accounts.findById(details.session.accountId) : undefined;
+  if (!account) throw Object.assign(new Error('no account'), { name: 'SessionNotFound' });
+  const scopes = String(details.params['scope'] ?? '').split(' ');
+  const dataItems = Object.entries(SCOPE_ITEMS)
+    .filter(([scope]) => scopes.includes(scope))
+    .map(([scope, key]) => ({ id: scope, label: m.t(key) }));
+  const nonce = newNonce();
+  const html = consentPage(m, nonce, m.t('connectTitle'), {
+    kind: 'connect',
+    action: `/interaction/${details.uid}/consent`,
+    csrf: kit.csrf.token('consent', details.uid, account.id),
+    switchUrl: `/interaction/${details.uid}/login`,
+    screen: {
+      integrator: screenParty(kit.clients.get(clientId), clientId),
+      dataItems,
+      account: { email: account.email },
+    },
+  });
+  sendHtml(res, 200, html, nonce, { formActions: formActions(details), coop: kit.coop });
+}
+
+/** GET /interaction/:uid — the login form or the authorization screen, as oidc-provider's prompt asks. */
+const show: Handler = async (kit, req, res, [uid]) => {
+  const { details, m } = await interactionFor(kit, req, res, uid!);
+  if (details.prompt.name === 'login') return renderLogin(kit, res, details, m);
+  if (details.prompt.name === 'consent') return renderConsent(kit, req, res, details, m);
+  throw new HttpError(400, 'invalid_request', `unsupported prompt ${details.prompt.name}`);
+};
+
+/** GET /interaction/:uid/login — the login form again ("Not you?" on the authorization screen). */
+const showLogin: Handler = async (kit, req, res, [uid]) => {
+  const { details, m } = await interactionFor(kit, req, res, uid!);
+  renderLogin(kit, res, details, m);
+};
+
+/** POST /interaction/:uid/login — email + password; errors are shown on the form as text. */
+const submitLogin: Handler = async (kit, req, res, [uid]) => {
+  const { details, m } = await interactionFor(kit, req, res, uid!);
+  const form = await readForm(req);
+  const email = formField(form, 'email')?.trim() ?? '';
+  const password = formField(form, 'password') ?? '';
+  if (!kit.csrf.verify(formField(form, 'csrf'), 'login', details.uid)) {
+    return renderLogin(kit, res, details, m, 403, { email, error: m.t('errorForm') });
+  }
+  if (!email || !password || email.length > 254 || password.length > 1024) {
+    return renderLogin(kit, res, details, m, 400, { email: email.slice(0, 254), error: m.t('errorMissing') });
+  }
+  const account = await kit.accounts.authenticate(email, password);
+  if (!account) return renderLogin(kit, res, details, m, 401, { email, error: m.t('errorCredentials') });
+  await kit.provider.interactionFinished(
+    req,
+    res,
+    { login: { accountId: account.id, amr: ['pwd'] } },
+    { mergeWithLastSubmission: false },
+  );
+};
+
+/** POST /interaction/:uid/consent — the authorization screen's decision (CSRF-protected). */
+const submitConsent: Handler = async (kit, req, res, [uid]) => {
+  const { details, m } = await interactionFor(kit, req, res, uid!);
+  const form = await readForm(req);
+  const accountId = details.session?.accountId ?? '';
+  if (details.prompt.name !== 'consent' || !kit.csrf.verify(formField(form, 'csrf'), 'consent', details.uid, accountId)) {
+    return sendMessagePage(kit, req, res, 403, 'errorForm', { m });
+  }
+  const decision = formField(form, 'decision');
+  if (decision === 'deny') {
+    await kit.provider.interactionFinished(
+      req,
+      res,
+      { error: 'access_denied', error_description: 'End-User denied the authorization request' },
+      { mergeWithLastSubmission: false },
+    );
+    return;
+  }
+  if (decision !== 'allow') return sendMessagePage(kit, req, res, 400, 'errorGeneric', { m });
+  await kit.provider.interactionFinished(req, res, await grantConsent(kit, details), { mergeWithLastSubmission: true });
+};
+
+export const interactionRoutes: [string, RegExp, Handler][] = [
+  ['GET', /^\/interaction\/([\w-]+)$/, htmlRoute(show)],
+  ['GET', /^\/interaction\/([\w-]+)\/login$/, htmlRoute(showLogin)],
+  ['POST', /^\/interaction\/([\w-]+)\/login$/, htmlRoute(submitLogin)],
+  ['POST', /^\/interaction\/([\w-]+)\/consent$/, htmlRoute(submitConsent)],
+];
