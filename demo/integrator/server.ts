@@ -1,0 +1,295 @@
+/**
+ * Integrator demo site ("Acme Marketplace"): the page embeds `<idc-verify-button>`; this backend exchanges the code
+ * for a connect token (kept server-side in the session), mints a share token per recipient at the provider, collects
+ * per-recipient consent through `<idc-share-button>` when the provider says sharing is not yet allowed, verifies the
+ * consent JWT, and hands the share token to the recipient's backend.
+ *
+ * Routes: GET / · GET /callback · GET /share-callback · GET /kit/* (the built kit) ·
+ * GET /api/session · POST /api/connect · POST /api/disconnect · POST /api/share · POST /api/share-link · POST /api/consent
+ */
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { exchangeCode, isIdcServerError, verifyConsentToken } from '../../src/server/index.js';
+import { INTEGRATOR, RECIPIENTS, recipientById, type RecipientFixture } from '../shared/fixtures.js';
+import {
+  HttpError,
+  Sessions,
+  fill,
+  postJson,
+  randomId,
+  readJson,
+  requireSameOrigin,
+  sendError,
+  sendHtml,
+  sendJson,
+  serveStatic,
+  str,
+} from '../shared/http.js';
+
+export interface IntegratorOptions {
+  /** Port to listen on; 0 picks a free one. Default 5173. */
+  port?: number;
+  /** Interface to bind. Default 127.0.0.1. */
+  host?: string;
+  /** This site's public origin (used for redirect URIs and the same-origin check). Default http://localhost:<port>. */
+  origin?: string;
+  /** The provider's issuer URL. Default http://localhost:4000. */
+  providerIssuer?: string;
+  /** The recipient site's origin (backend-to-backend hand-off). Default http://localhost:5174. */
+  recipientOrigin?: string;
+  /** Directory of the built kit (`npm run build`). Default <repo>/dist. */
+  distDir?: string;
+  log?: (line: string) => void;
+}
+
+export interface RunningSite {
+  url: string;
+  close(): Promise<void>;
+}
+
+type ReuseMode = 'api' | 'sdk';
+
+/** What the recipient's backend answered to a hand-off. */
+interface ShareResult {
+  recipient: string;
+  mode: ReuseMode;
+  applicantId?: string;
+  status?: string;
+  url: string;
+}
+
+interface IntegratorSession {
+  connect?: { accessToken: string; sub: string; email?: string; expiresAt: number };
+  /** Per recipient: the `state` bound to a share-consent round trip, and the reuse mode the user picked. */
+  pending: Map<string, { state: string; mode: ReuseMode; linkIssued: boolean }>;
+  results: Map<string, ShareResult>;
+}
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+const PUBLIC_DIR = here('./public/');
+const SHARED_PUBLIC_DIR = here('../shared/public/');
+const DEFAULT_DIST = here('../../dist/');
+const INDEX_TEMPLATE = readFileSync(here('./public/index.html'), 'utf8');
+const CALLBACK_PAGE = readFileSync(here('./public/callback.html'), 'utf8');
+
+export async function startIntegrator(options: IntegratorOptions = {}): Promise<RunningSite> {
+  const host = options.host ?? '127.0.0.1';
+  const log = options.log ?? ((line: string) => console.log(`[integrator] ${line}`));
+  const issuer = (options.providerIssuer ?? 'http://localhost:4000').replace(/\/$/, '');
+  const recipientOrigin = (options.recipientOrigin ?? 'http://localhost:5174').replace(/\/$/, '');
+  const distDir = options.distDir ?? DEFAULT_DIST;
+  const sessions = new Sessions<IntegratorSession>('idc_demo_integrator', () => ({
+    pending: new Map(),
+    results: new Map(),
+  }));
+
+  let origin = options.origin?.replace(/\/$/, '') ?? '';
+  const connectRedirectUri = () => `${origin}/callback`;
+  const shareRedirectUri = () => `${origin}/share-callback`;
+
+  function connected(session: IntegratorSession) {
+    const connect = session.connect;
+    if (!connect || connect.expiresAt <= Date.now()) {
+      session.connect = undefined;
+      throw new HttpError(401, 'not_connected', 'Connect your ID account first.');
+    }
+    return connect;
+  }
+
+  function recipientFrom(body: Record<string, unknown>): RecipientFixture {
+    const recipient = recipientById(body.forClientId);
+    if (!recipient) throw new HttpError(400, 'unknown_recipient', 'Pick one of the listed recipients.');
+    return recipient;
+  }
+
+  /** Calls a provider API with the connect token; a rejected token ends the connection. */
+  async function providerApi(session: IntegratorSession, path: string, body: unknown) {
+    const connect = connected(session);
+    try {
+      return await postJson(`${issuer}${path}`, body, { authorization: `Bearer ${connect.accessToken}` });
+    } catch (err) {
+      if (err instanceof HttpError && err.status === 401) {
+        session.connect = undefined;
+        throw new HttpError(401, 'not_connected', 'The ID connection expired. Connect again.');
+      }
+      throw err;
+    }
+  }
+
+  /** Mints a share token for the recipient and hands it to the recipient's backend (never to the browser). */
+  async function mintAndHandOff(session: IntegratorSession, recipient: RecipientFixture, mode: ReuseMode) {
+    const minted = await providerApi(session, '/api/share-token', { forClientId: recipient.clientId, ttlInSecs: 600 });
+    if (minted.sharingAllowed !== true) return { sharingAllowed: false as const };
+    if (typeof minted.token !== 'string') throw new HttpError(502, 'upstream_invalid_response', 'No share token.');
+    const received = await postJson(`${recipientOrigin}/api/receive-share`, {
+      shareToken: minted.token,
+      forClientId: recipient.clientId,
+      donorClientId: INTEGRATOR.clientId,
+      mode,
+    });
+    const result: ShareResult = {
+      recipient: recipient.clientId,
+      mode,
+      url: typeof received.url === 'string' ? received.url : recipientOrigin,
+    };
+    if (typeof received.applicantId === 'string') result.applicantId = received.applicantId;
+    if (typeof received.status === 'string') result.status = received.status;
+    session.results.set(recipient.clientId, result);
+    log(`shared with ${recipient.clientId} (${mode})`);
+    return { sharingAllowed: true as const, result };
+  }
+
+  function sessionView(session: IntegratorSession) {
+    const connect = session.connect && session.connect.expiresAt > Date.now() ? session.connect : undefined;
+    return {
+      connected: Boolean(connect),
+      email: connect?.email ?? null,
+      recipients: RECIPIENTS.map((r) => ({
+        clientId: r.clientId,
+        name: r.name,
+        result: session.results.get(r.clientId) ?? null,
+      })),
+    };
+  }
+
+  async function api(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    const session = sessions.get(req, res);
+    if (req.method === 'GET' && path === '/api/session') return sendJson(res, 200, sessionView(session));
+    if (req.method !== 'POST') throw new HttpError(405, 'method_not_allowed', 'Use POST.');
+    requireSameOrigin(req, origin);
+    const body = await readJson(req);
+
+    switch (path) {
+      case '/api/connect': {
+        // The browser relays what <idc-verify-button> returned; only the code and verifier are taken from it —
+        // issuer, client and redirect URI are this backend's own configuration.
+        if (body.issuer !== undefined && body.issuer !== issuer && body.issuer !== `${issuer}/`) {
+          throw new HttpError(400, 'issuer_mismatch', 'The code came from an unexpected issuer.');
+        }
+        const tokens = await exchangeCode({
+          issuer,
+          clientId: INTEGRATOR.clientId,
+          clientSecret: INTEGRATOR.clientSecret,
+          code: str(body, 'code'),
+          codeVerifier: str(body, 'codeVerifier', 128),
+          redirectUri: connectRedirectUri(),
+          ...(typeof body.nonce === 'string' ? { expectedNonce: body.nonce } : {}),
+        });
+        const claims = tokens.idTokenClaims as Record<string, unknown>;
+        session.connect = {
+          accessToken: tokens.accessToken,
+          sub: String(claims.sub),
+          expiresAt: Date.now() + (tokens.expiresIn ?? 600) * 1000,
+          ...(typeof claims.email === 'string' ? { email: claims.email } : {}),
+        };
+        session.pending.clear();
+        session.results.clear();
+        log('connected an ID account');
+        return sendJson(res, 200, sessionView(session));
+      }
+      case '/api/disconnect': {
+        sessions.destroy(req, res);
+        return sendJson(res, 200, { connected: false });
+      }
+      case '/api/share': {
+        const recipient = recipientFrom(body);
+        const mode: ReuseMode = body.mode === 'sdk' ? 'sdk' : 'api';
+        const outcome = await mintAndHandOff(session, recipient, mode);
+        if (outcome.sharingAllowed) return sendJson(res, 200, { status: 'shared', result: outcome.result });
+        // No consent for this recipient yet: bind a fresh state to the session for the consent round trip.
+        const state = randomId();
+        session.pending.set(recipient.clientId, { state, mode, linkIssued: false });
+        return sendJson(res, 200, { status: 'consent_required', state, recipientName: recipient.name });
+      }
+      case '/api/share-link': {
+        const recipient = recipientFrom(body);
+        const pending = session.pending.get(recipient.clientId);
+        if (!pending) throw new HttpError(409, 'no_consent_pending', 'Pick the recipient again.');
+        const created = await providerApi(session, '/api/share-link', {
+          redirectUri: shareRedirectUri(),
+          forClientId: recipient.clientId,
+          displayMode: body.displayMode === 'page' ? 'page' : 'popup',
+          state: pending.state,
+        });
+        if (typeof created.link !== 'string') throw new HttpError(502, 'upstream_invalid_response', 'No link.');
+        pending.linkIssued = true;
+        return sendJson(res, 200, { link: created.link, expiresIn: created.expiresIn ?? null });
+      }
+      case '/api/consent': {
+        const recipient = recipientFrom(body);
+        const pending = session.pending.get(recipient.clientId);
+        if (!pending?.linkIssued) throw new HttpError(409, 'no_consent_pending', 'Pick the recipient again.');
+        session.pending.delete(recipient.clientId); // the state is single-use, whatever the outcome
+        const consent = await verifyConsentToken(str(body, 'token', 8192), {
+          issuer,
+          audience: INTEGRATOR.clientId,
+          expectedState: pending.state,
+          forClientId: recipient.clientId,
+        });
+        if (consent.sub !== connected(session).sub) {
+          throw new HttpError(403, 'account_mismatch', 'The consent was given by a different ID account.');
+        }
+        if (!consent.sharingAllowed) {
+          throw new HttpError(403, 'consent_declined', `You declined sharing with ${recipient.name}.`);
+        }
+        const outcome = await mintAndHandOff(session, recipient, pending.mode);
+        if (!outcome.sharingAllowed) {
+          throw new HttpError(409, 'consent_not_recorded', 'The provider has not recorded the consent.');
+        }
+        return sendJson(res, 200, { status: 'shared', result: outcome.result });
+      }
+      default:
+        throw new HttpError(404, 'not_found', 'No such route.');
+    }
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path.startsWith('/api/')) return api(req, res, path);
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'method_not_allowed', 'Use GET.');
+    if (path === '/') {
+      const html = fill(INDEX_TEMPLATE, {
+        issuer,
+        clientId: INTEGRATOR.clientId,
+        redirectUri: connectRedirectUri(),
+        recipientOrigin,
+      });
+      return sendHtml(res, html, [issuer]);
+    }
+    if (path === '/callback' || path === '/share-callback') return sendHtml(res, CALLBACK_PAGE);
+    if (path.startsWith('/kit/') && (await serveStatic(res, distDir, path.slice('/kit/'.length)))) return;
+    if (path === '/demo.css' && (await serveStatic(res, SHARED_PUBLIC_DIR, 'demo.css'))) return;
+    if (/^\/[\w-]+\.js$/.test(path) && (await serveStatic(res, PUBLIC_DIR, path.slice(1)))) return;
+    if (path.startsWith('/kit/')) {
+      throw new HttpError(404, 'kit_not_built', 'The kit is not built: run `npm run build` (npm start does it).');
+    }
+    throw new HttpError(404, 'not_found', 'No such page.');
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err) => {
+      // The server helpers' errors carry a stable code and a message free of secrets: pass both on.
+      if (isIdcServerError(err)) {
+        log(`${err.code}: ${err.message}`);
+        err = new HttpError(err.retryable ? 502 : 400, err.code, err.message);
+      }
+      sendError(res, err, log);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 5173, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  if (!origin) origin = `http://localhost:${port}`;
+  return {
+    url: origin,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,300 @@
+/**
+ * Recipient demo site: one server playing two regulated businesses ("Regulated Bank" = demo-recipient, "Second
+ * Exchange" = demo-recipient-2). It receives share tokens from the integrator's backend and reuses the documents:
+ *
+ * - API flow: redeem at once with `POST /api/reuse` (HTTP Basic client credentials) and keep the applicant.
+ * - SDK-style flow: keep the token, send the user to /reuse/<id> where `<idc-reuse-selection>` shows their reusable
+ *   documents against the level's requirements (peeked at the provider without consuming the token); the user's
+ *   choice is redeemed with `selections`.
+ *
+ * Routes: GET / · GET /applicants/:id · GET /reuse/:id · GET /kit/* · POST /api/receive-share (backend to backend) ·
+ * GET /api/reuse-sessions/:id · POST /api/reuse-sessions/:id/redeem
+ */
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { INTEGRATOR, RECIPIENTS, recipientById, type RecipientFixture } from '../shared/fixtures.js';
+import {
+  HttpError,
+  esc,
+  fill,
+  postJson,
+  randomId,
+  readJson,
+  requireSameOrigin,
+  sendError,
+  sendHtml,
+  sendJson,
+  serveStatic,
+  str,
+} from '../shared/http.js';
+
+export interface RecipientOptions {
+  /** Port to listen on; 0 picks a free one. Default 5174. */
+  port?: number;
+  host?: string;
+  /** This site's public origin. Default http://localhost:<port>. */
+  origin?: string;
+  /** The provider's issuer URL. Default http://localhost:4000. */
+  providerIssuer?: string;
+  /** Directory of the built kit. Default <repo>/dist. */
+  distDir?: string;
+  /** Path of the provider's route that lists reusable documents and requirements without consuming the token. */
+  peekPath?: string;
+  log?: (line: string) => void;
+}
+
+export interface RunningSite {
+  url: string;
+  close(): Promise<void>;
+}
+
+interface Applicant {
+  id: string;
+  recipient: RecipientFixture;
+  via: 'api' | 'sdk';
+  applicantId: string;
+  levelName: string;
+  status: string;
+  documents: { id: string; type: string; country?: string }[];
+  missing: string[];
+  receivedAt: Date;
+}
+
+interface ReuseSession {
+  recipient: RecipientFixture;
+  shareToken: string;
+  expires: number;
+  busy: boolean;
+}
+
+/** Integrators whose share tokens this recipient accepts (the provider checks the same list when redeeming). */
+const ALLOWED_DONORS = new Set<string>([INTEGRATOR.clientId]);
+const REUSE_SESSION_TTL_MS = 10 * 60 * 1000;
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+const PUBLIC_DIR = here('./public/');
+const SHARED_PUBLIC_DIR = here('../shared/public/');
+const DEFAULT_DIST = here('../../dist/');
+const LAYOUT = readFileSync(here('./public/layout.html'), 'utf8');
+const REUSE_PAGE = readFileSync(here('./public/reuse.html'), 'utf8');
+
+export async function startRecipient(options: RecipientOptions = {}): Promise<RunningSite> {
+  const host = options.host ?? '127.0.0.1';
+  const log = options.log ?? ((line: string) => console.log(`[recipient] ${line}`));
+  const issuer = (options.providerIssuer ?? 'http://localhost:4000').replace(/\/$/, '');
+  const distDir = options.distDir ?? DEFAULT_DIST;
+  const peekPath = options.peekPath ?? '/api/reuse/documents';
+  const applicants = new Map<string, Applicant>();
+  const reuseSessions = new Map<string, ReuseSession>();
+  let origin = options.origin?.replace(/\/$/, '') ?? '';
+
+  const basic = (r: RecipientFixture) =>
+    `Basic ${Buffer.from(`${encodeURIComponent(r.clientId)}:${encodeURIComponent(r.clientSecret)}`).toString('base64')}`;
+
+  /** Redeems a share token at the provider (single use) and stores the applicant it created. */
+  async function redeem(
+    recipient: RecipientFixture,
+    shareToken: string,
+    via: Applicant['via'],
+    extra: { selections?: unknown; missing?: string[] } = {},
+  ): Promise<Applicant> {
+    const body: Record<string, unknown> = { shareToken, levelName: recipient.levelName };
+    if (extra.selections !== undefined) body.selections = extra.selections;
+    const answer = await postJson(`${issuer}/api/reuse`, body, { authorization: basic(recipient) });
+    const documents = Array.isArray(answer.documents)
+      ? answer.documents.map((d: Record<string, unknown>) => ({
+          id: String(d.id),
+          type: String(d.type),
+          ...(typeof d.country === 'string' ? { country: d.country } : {}),
+        }))
+      : [];
+    const applicant: Applicant = {
+      id: randomId(12),
+      recipient,
+      via,
+      applicantId: String(answer.applicantId),
+      levelName: String(answer.levelName ?? recipient.levelName),
+      status: String(answer.status ?? 'unknown'),
+      documents,
+      // The provider's own account of what is still to be collected wins over what the page said.
+      missing: Array.isArray(answer.missing) ? answer.missing.map(String) : (extra.missing ?? []),
+      receivedAt: new Date(),
+    };
+    applicants.set(applicant.id, applicant);
+    log(`${recipient.clientId} created applicant ${applicant.applicantId} (${via})`);
+    return applicant;
+  }
+
+  function reuseSession(id: string): ReuseSession {
+    const found = reuseSessions.get(id);
+    if (!found || found.expires <= Date.now()) {
+      reuseSessions.delete(id);
+      throw new HttpError(404, 'reuse_session_not_found', 'This link has expired or was already used.');
+    }
+    return found;
+  }
+
+  async function api(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    if (req.method === 'POST' && path === '/api/receive-share') {
+      // Backend to backend: the integrator hands over a share token. A browser cannot post JSON here from another
+      // origin (no CORS), and the token is worthless without this recipient's client secret. A production recipient
+      // would also authenticate the integrator (mTLS or a signed request).
+      const body = await readJson(req);
+      const recipient = recipientById(body.forClientId);
+      if (!recipient) throw new HttpError(400, 'unknown_recipient', 'This site does not serve that recipient.');
+      if (!ALLOWED_DONORS.has(String(body.donorClientId))) {
+        throw new HttpError(403, 'donor_not_allowed', 'Share tokens from this integrator are not accepted.');
+      }
+      const shareToken = str(body, 'shareToken', 2048);
+      if (body.mode === 'sdk') {
+        const id = randomId();
+        reuseSessions.set(id, { recipient, shareToken, expires: Date.now() + REUSE_SESSION_TTL_MS, busy: false });
+        return sendJson(res, 200, { mode: 'sdk', url: `${origin}/reuse/${id}` });
+      }
+      const applicant = await redeem(recipient, shareToken, 'api');
+      return sendJson(res, 200, {
+        mode: 'api',
+        applicantId: applicant.applicantId,
+        status: applicant.status,
+        url: `${origin}/applicants/${applicant.id}`,
+      });
+    }
+
+    const match = /^\/api\/reuse-sessions\/([\w-]{20,64})(\/redeem)?$/.exec(path);
+    if (!match) throw new HttpError(404, 'not_found', 'No such route.');
+    const id = match[1]!;
+    if (req.method === 'GET' && !match[2]) {
+      const session = reuseSession(id);
+      const peek = await postJson(`${issuer}${peekPath}`, {
+        shareToken: session.shareToken,
+        levelName: session.recipient.levelName,
+      }, { authorization: basic(session.recipient) });
+      return sendJson(res, 200, {
+        recipient: { name: session.recipient.name },
+        documents: Array.isArray(peek.documents) ? peek.documents : [],
+        requirements: Array.isArray(peek.requirements) ? peek.requirements : [],
+      });
+    }
+    if (req.method === 'POST' && match[2]) {
+      requireSameOrigin(req, origin);
+      const body = await readJson(req);
+      const session = reuseSession(id);
+      if (session.busy) throw new HttpError(409, 'in_progress', 'This choice is already being processed.');
+      if (!Array.isArray(body.selections)) throw new HttpError(400, 'invalid_request', '"selections" must be a list.');
+      const selections = body.selections.map((s: unknown) => {
+        const o = (s ?? {}) as Record<string, unknown>;
+        if (typeof o.requirementId !== 'string' || typeof o.documentId !== 'string') {
+          throw new HttpError(400, 'invalid_request', 'Each selection needs a requirementId and a documentId.');
+        }
+        return { requirementId: o.requirementId, documentId: o.documentId };
+      });
+      const missing = Array.isArray(body.missing) ? body.missing.filter((m) => typeof m === 'string') : [];
+      session.busy = true;
+      try {
+        const applicant = await redeem(session.recipient, session.shareToken, 'sdk', { selections, missing });
+        reuseSessions.delete(id);
+        return sendJson(res, 200, { applicantId: applicant.applicantId, url: `${origin}/applicants/${applicant.id}` });
+      } finally {
+        session.busy = false;
+      }
+    }
+    throw new HttpError(405, 'method_not_allowed', 'Wrong method for this route.');
+  }
+
+  /** The layout with a page body; `body` must already be escaped (every value goes through `esc`). */
+  function page(title: string, body: string): string {
+    return fill(LAYOUT, { title }).replace('<!--body-->', () => body);
+  }
+
+  function homePage() {
+    const rows = [...applicants.values()]
+      .map(
+        (a) => `<tr><td><a href="/applicants/${esc(a.id)}">${esc(a.applicantId)}</a></td><td>${esc(a.recipient.name)}</td>
+<td>${esc(a.status)}</td><td>${a.via === 'api' ? 'API' : 'SDK'}</td></tr>`,
+      )
+      .join('\n');
+    return page(
+      'Recipient demo',
+      `<h1>Applicants</h1>
+<p class="lead">This site plays two regulated businesses — ${RECIPIENTS.map((r) => esc(r.name)).join(' and ')}. They
+receive share tokens from Acme Marketplace’s backend and reuse the documents instead of asking for new ones.</p>
+${
+  rows
+    ? `<table><thead><tr><th scope="col">Applicant</th><th scope="col">Business</th><th scope="col">Status</th>
+<th scope="col">Flow</th></tr></thead><tbody>${rows}</tbody></table>`
+    : '<p>No applicants yet. Share your identity from the integrator site first.</p>'
+}`,
+    );
+  }
+
+  function applicantPage(a: Applicant) {
+    const docs = a.documents
+      .map((d) => `<tr><td>${esc(d.type)}</td><td>${esc(d.country ?? '—')}</td><td><code>${esc(d.id)}</code></td></tr>`)
+      .join('');
+    return page(
+      `Applicant ${a.applicantId}`,
+      `<h1>${esc(a.recipient.name)}: applicant created</h1>
+<section class="card" aria-labelledby="applicant-title">
+<h2 id="applicant-title">Applicant <code>${esc(a.applicantId)}</code></h2>
+<dl>
+<dt>Business</dt><dd>${esc(a.recipient.name)} (<code>${esc(a.recipient.clientId)}</code>)</dd>
+<dt>Level</dt><dd>${esc(a.levelName)}</dd>
+<dt>Status</dt><dd data-testid="applicant-status">${esc(a.status)}</dd>
+<dt>Flow</dt><dd>${a.via === 'api' ? 'API (redeemed by the server)' : 'SDK (documents chosen by you)'}</dd>
+<dt>Received</dt><dd>${esc(a.receivedAt.toISOString())}</dd>
+</dl>
+<h3>Reused documents</h3>
+${
+  docs
+    ? `<table><thead><tr><th scope="col">Type</th><th scope="col">Country</th><th scope="col">Document</th></tr></thead>
+<tbody>${docs}</tbody></table>`
+    : '<p>None.</p>'
+}
+${a.missing.length ? `<p>Still to be collected: ${a.missing.map(esc).join(', ')}</p>` : ''}
+</section>
+<p><a href="/">All applicants</a></p>`,
+    );
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path.startsWith('/api/')) return api(req, res, path);
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'method_not_allowed', 'Use GET.');
+    if (path === '/') {
+      return sendHtml(res, homePage());
+    }
+    const applicantMatch = /^\/applicants\/([\w-]+)$/.exec(path);
+    if (applicantMatch) {
+      const found = applicants.get(applicantMatch[1]!);
+      if (!found) {
+        return sendHtml(res, page('Not found', '<h1>No such applicant</h1><p><a href="/">All applicants</a></p>'), [], 404);
+      }
+      return sendHtml(res, applicantPage(found));
+    }
+    if (/^\/reuse\/[\w-]+$/.test(path)) return sendHtml(res, REUSE_PAGE);
+    if (path.startsWith('/kit/') && (await serveStatic(res, distDir, path.slice('/kit/'.length)))) return;
+    if (path === '/demo.css' && (await serveStatic(res, SHARED_PUBLIC_DIR, 'demo.css'))) return;
+    if (/^\/[\w-]+\.js$/.test(path) && (await serveStatic(res, PUBLIC_DIR, path.slice(1)))) return;
+    throw new HttpError(404, 'not_found', 'No such page.');
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err) => sendError(res, err, log));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 5174, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  if (!origin) origin = `http://localhost:${port}`;
+  return {
+    url: origin,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
