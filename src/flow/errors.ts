@@ -81,3 +81,20 @@ function capText(text: string, max: number): string {
   const clean = String(text).replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '');
   return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
 }
+
+/** Why a flow ended without a result: the user closed the window, or the host (or the element) stopped it. */
+export type CancelReason = 'popup_closed' | 'aborted';
+
+/**
+ * Rejection value of a flow the user or the host cancelled. Deliberately not an `IdcError`: a cancel is not a
+ * failure, the element turns it into `idc-cancel` rather than `idc-error`.
+ */
+export class FlowCancelled extends Error {
+  override readonly name = 'FlowCancelled';
+  readonly reason: CancelReason;
+
+  constructor(reason: CancelReason, message?: string) {
+    super(message ?? (reason === 'popup_closed' ? 'The sign-in window was closed.' : 'The flow was cancelled.'));
+    this.reason = reason;
+  }
+}

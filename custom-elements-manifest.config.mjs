@@ -1,0 +1,28 @@
+// @custom-elements-manifest/analyzer: `npm run analyze` writes custom-elements.json (committed; `npm test` checks it
+// is current, so public API changes show up in review). Element classes document themselves with JSDoc
+// (@summary @event @slot @csspart @cssproperty); define modules give the tag names.
+export default {
+  globs: ['src/components/**/*.ts'],
+  exclude: ['src/**/*.test.ts', 'src/**/*.stories.ts', 'src/**/*.styles.ts'],
+  litelement: true,
+  outdir: '.',
+  packagejson: false, // package.json already names the manifest ("customElements")
+  plugins: [elementsOnly()],
+};
+
+/**
+ * Keeps the modules that make up the elements' API — element classes (and the base classes they inherit from) and
+ * the define modules — and drops internal helper modules, whose exports are not part of the public contract.
+ */
+function elementsOnly() {
+  return {
+    name: 'idc-elements-only',
+    packageLinkPhase({ customElementsManifest }) {
+      customElementsManifest.modules = customElementsManifest.modules.filter(
+        (mod) =>
+          (mod.declarations ?? []).some((d) => d.customElement) ||
+          (mod.exports ?? []).some((e) => e.kind === 'custom-element-definition'),
+      );
+    },
+  };
+}

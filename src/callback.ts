@@ -1,0 +1,79 @@
+/**
+ * `idconnect-kit/callback` — the relay for the host's callback page. No Lit, no oidc-client-ts; a few hundred bytes.
+ *
+ * ```html
+ * <script type="module">import { handleCallback } from 'idconnect-kit/callback'; handleCallback();</script>
+ * ```
+ *
+ * - In our popup: posts `{ type, v, state, params }` to `window.opener` with target origin `location.origin` (never
+ *   `"*"`), and on a BroadcastChannel named from the state for when Cross-Origin-Opener-Policy severed the opener;
+ *   closes the window once the waiting flow acknowledges (or, in our named popup, after a short wait).
+ * - In a redirect flow (this tab stored the transaction as `redirect`): does nothing, the element resumes on load.
+ *
+ * Resolves true when a waiting flow acknowledged the result.
+ */
+import {
+  ACK_TYPE,
+  CALLBACK_TYPE,
+  CHANNEL_PREFIX,
+  POPUP_NAME_PREFIX,
+  SHARE_CHANNEL,
+  SHARE_STORE_PREFIX,
+  VERIFY_STORE_PREFIX,
+  stateId,
+  type CallbackMessage,
+} from './flow/messages.js';
+
+/** How long the callback waits for the flow's ack before it gives up (and closes only a window that is ours). */
+const ACK_WAIT_MS = 1500;
+
+export function handleCallback(): Promise<boolean> {
+  return relayCallback(location.search);
+}
+
+/** @internal The relay for a given query string (the flow's resume functions call it after cleaning the URL). */
+export function relayCallback(search: string): Promise<boolean> {
+  const query = new URLSearchParams(search);
+  const state = query.get('state');
+  const token = query.has('token');
+  if (!state || !(token || query.has('code') || query.has('error')) || isRedirect(state, token)) {
+    return Promise.resolve(false);
+  }
+  const message: CallbackMessage = { type: CALLBACK_TYPE, v: 1, state, params: search };
+  try {
+    (window.opener as Window | null)?.postMessage(message, location.origin);
+  } catch {
+    // The opener is gone or on another origin: the channel below still carries the result.
+  }
+  return new Promise((resolve) => {
+    const names = [CHANNEL_PREFIX + state];
+    if (token) names.push(SHARE_CHANNEL);
+    const channels = typeof BroadcastChannel === 'function' ? names.map((n) => new BroadcastChannel(n)) : [];
+    const finish = (acked: boolean): void => {
+      clearTimeout(timer);
+      for (const channel of channels) channel.close();
+      if (acked || window.name.startsWith(POPUP_NAME_PREFIX)) {
+        history.replaceState(history.state, '', location.pathname);
+        window.close();
+      }
+      resolve(acked);
+    };
+    const timer = setTimeout(finish, ACK_WAIT_MS, false);
+    if (channels[0]) {
+      channels[0].onmessage = (event: MessageEvent) => {
+        if (event.data?.type === ACK_TYPE && event.data.state === state) finish(true);
+      };
+    }
+    for (const channel of channels) channel.postMessage(message);
+  });
+}
+
+/** True when this tab stored the transaction for `state` as a redirect flow: the element on the page resumes it. */
+function isRedirect(state: string, token: boolean): boolean {
+  const keys = token ? [SHARE_STORE_PREFIX + state, SHARE_STORE_PREFIX] : [VERIFY_STORE_PREFIX + stateId(state)];
+  try {
+    return keys.some((key) => JSON.parse(sessionStorage.getItem(key) || '{}').data?.mode === 'redirect');
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,106 @@
+import { property } from 'lit/decorators.js';
+import {
+  resumeShareConsent,
+  startShareConsent,
+  type FlowHandle,
+  type ShareConsentOptions,
+  type ShareConsentResult,
+} from '../../flow/index.js';
+import { shareButtonTable } from '../../i18n/tables/share-button.js';
+import { LocalizeController } from '../../i18n/localize.js';
+import { emit } from '../shared/emit.js';
+import type { IdcConsentDetail } from '../shared/events.js';
+import { FlowButton, type FlowStartOptions } from '../shared/flow-button.js';
+
+/**
+ * A native button, "Continue to {recipient-name}", that opens the provider's short-lived per-recipient share-consent
+ * link (obtained by the host backend) in a popup or the same tab and brings back the provider-signed consent JWT from
+ * `redirectUri?token=…&state=…`. `sharingAllowed` in the event is read from the unverified token as a UI hint only:
+ * the backend must verify the token.
+ *
+ * @summary "Continue to {recipient}" button: per-recipient share consent, result as an `idc-consent` event.
+ *
+ * @event {CustomEvent<{ mode: 'popup' | 'redirect' }>} idc-start - Cancelable. Fired before anything opens;
+ *   `preventDefault()` stops the flow.
+ * @event {CustomEvent<{ token: string, state: string, sharingAllowed: boolean }>} idc-consent - The consent JWT, for
+ *   the backend to verify.
+ * @event {CustomEvent<{ reason: 'popup_closed' | 'aborted' }>} idc-cancel - The user closed the window, or `cancel()`.
+ * @event {CustomEvent<{ code: string, message: string, retryable: boolean, oauthError?: string, oauthErrorDescription?: string }>} idc-error -
+ *   The flow failed (`invalid_share_link`, `state_mismatch`, `popup_blocked`, …). The element also shows a short
+ *   localized message.
+ * @event {CustomEvent<{ from: 'popup', to: 'redirect', reason: string }>} idc-fallback - Cancelable. Fired before a
+ *   popup→redirect fallback navigation (`fallback="redirect"`).
+ *
+ * @slot - Replaces the label text.
+ *
+ * @csspart container - Wrapper of the button and the error line; carries `lang` and `dir`.
+ * @csspart base - The native `<button>`.
+ * @csspart label - The label (wraps the default slot).
+ * @csspart spinner - The progress indicator shown while pending.
+ * @csspart pending-label - The localized text shown while pending.
+ * @csspart error - The localized error line (an ARIA alert); empty when there is no error.
+ *
+ * @cssproperty --idc-color-primary - Filled background / outline text and border color.
+ * @cssproperty --idc-color-on-primary - Text color on the filled button.
+ * @cssproperty --idc-color-surface - Background of the outline button.
+ * @cssproperty --idc-color-focus - Focus ring color.
+ * @cssproperty --idc-color-danger - Error line color.
+ * @cssproperty --idc-radius - Corner radius of the rectangular shape.
+ * @cssproperty --idc-font-family - Font family.
+ * @cssproperty --idc-font-size - Font size of the medium size (small and large scale from it).
+ * @cssproperty --idc-button-height - Minimum height (default 2rem / 2.5rem / 3rem by size).
+ * @cssproperty --idc-button-padding-inline - Inline padding (default 0.75rem / 1rem / 1.5rem by size).
+ * @cssproperty --idc-button-font-weight - Label font weight (default 600).
+ */
+export class IdcShareButton extends FlowButton<ShareConsentResult, 'label' | 'labelGeneric'> {
+  /**
+   * The share-consent link from the host backend (`POST /api/share-link`), or a function that fetches it. A function
+   * is called after the popup has opened, so the click keeps its user activation. Only `https:` (or
+   * `http://localhost`) links are opened; anything else is `invalid_share_link`.
+   */
+  @property({ attribute: false }) shareLink?: string | (() => Promise<string>);
+
+  /** Shown in the label: "Continue to {recipient-name}". */
+  @property({ attribute: 'recipient-name' }) recipientName = '';
+
+  /** The `state` the backend bound to this share link; a different one in the response is `state_mismatch`. */
+  @property() state?: string;
+
+  protected readonly l10n = new LocalizeController(this, shareButtonTable);
+
+  protected override configProblem(): string | undefined {
+    const link = this.shareLink;
+    if (typeof link !== 'function' && (typeof link !== 'string' || link === '')) {
+      return 'the "shareLink" property must be a URL string or a function returning one';
+    }
+    return super.configProblem();
+  }
+
+  protected override labelText(): string {
+    return this.recipientName
+      ? this.l10n.t('label', { recipient: this.recipientName })
+      : this.l10n.t('labelGeneric');
+  }
+
+  protected override openFlow(options: FlowStartOptions): FlowHandle<ShareConsentResult> {
+    return startShareConsent(this.shareOptions(options));
+  }
+
+  /** The options `startShareConsent` gets for a click. */
+  protected shareOptions(options: FlowStartOptions): ShareConsentOptions {
+    return {
+      ...options,
+      shareLink: this.shareLink!,
+      redirectUri: this.redirectUri || undefined,
+      state: this.state || undefined,
+    };
+  }
+
+  protected override resumeFlow(): Promise<ShareConsentResult | null> {
+    return resumeShareConsent(this.state ? { state: this.state } : {});
+  }
+
+  protected override emitResult(result: ShareConsentResult): void {
+    emit<IdcConsentDetail>(this, 'idc-consent', result);
+  }
+}

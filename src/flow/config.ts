@@ -1,0 +1,135 @@
+/** Synchronous validation of the options a flow starts with: bad input is `invalid_config`, never a hang. */
+import { IdcError } from './errors.js';
+import type { FallbackDetail, FlowMode, VerifyOptions } from './types.js';
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+const DEFAULT_TIMEOUT_S = 600;
+
+/** https, or plain http only on a loopback host (the demo and the tests). */
+export function isSecureWebUrl(url: URL): boolean {
+  if (url.username || url.password) return false;
+  if (url.protocol === 'https:') return true;
+  return url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
+}
+
+export function invalidConfig(message: string): IdcError {
+  return new IdcError('invalid_config', { message });
+}
+
+/** Common options of every flow. */
+export interface BaseConfig {
+  mode: FlowMode;
+  fallback: 'redirect' | 'none';
+  timeoutMs: number;
+  redirectUri: string;
+  signal?: AbortSignal;
+  onFallback?: (detail: FallbackDetail) => boolean;
+}
+
+export interface VerifyConfig extends BaseConfig {
+  authority: string;
+  clientId: string;
+  scope: string;
+  prompt?: string;
+  loginHint?: string;
+  uiLocales?: string;
+}
+
+export function resolveBaseConfig(options: {
+  mode?: unknown;
+  fallback?: unknown;
+  timeout?: unknown;
+  redirectUri?: unknown;
+  signal?: unknown;
+  onFallback?: unknown;
+}): BaseConfig {
+  const mode = options.mode ?? 'popup';
+  if (mode !== 'popup' && mode !== 'redirect') throw invalidConfig('mode must be "popup" or "redirect".');
+  const fallback = options.fallback ?? 'none';
+  if (fallback !== 'redirect' && fallback !== 'none') throw invalidConfig('fallback must be "redirect" or "none".');
+  const timeout = options.timeout ?? DEFAULT_TIMEOUT_S;
+  if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0) {
+    throw invalidConfig('timeout must be a positive number of seconds.');
+  }
+  if (options.onFallback !== undefined && typeof options.onFallback !== 'function') {
+    throw invalidConfig('onFallback must be a function.');
+  }
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+    throw invalidConfig('signal must be an AbortSignal.');
+  }
+  return {
+    mode,
+    fallback,
+    // setTimeout holds at most 2^31-1 ms; longer is "no timeout" in practice.
+    timeoutMs: Math.min(timeout * 1000, 2_147_483_647),
+    redirectUri: resolveRedirectUri(options.redirectUri),
+    signal: options.signal as AbortSignal | undefined,
+    onFallback: options.onFallback as BaseConfig['onFallback'],
+  };
+}
+
+/** The callback URL: default the page without query and hash; always on this page's origin (the relay needs it). */
+export function resolveRedirectUri(value: unknown): string {
+  if (value === undefined || value === null || value === '') return location.origin + location.pathname;
+  if (typeof value !== 'string') throw invalidConfig('redirectUri must be a URL string.');
+  let url: URL;
+  try {
+    url = new URL(value, location.href);
+  } catch {
+    throw invalidConfig('redirectUri is not a valid URL.');
+  }
+  if (url.origin !== location.origin) {
+    throw invalidConfig(`redirectUri must be on this page's origin (${location.origin}).`);
+  }
+  if (url.hash) throw invalidConfig('redirectUri must not contain a fragment.');
+  return url.href;
+}
+
+export function resolveVerifyConfig(options: VerifyOptions): VerifyConfig {
+  if (!options || typeof options !== 'object') throw invalidConfig('verify options are missing.');
+  const base = resolveBaseConfig(options);
+  const authority = normalizeAuthority(options.authority);
+  const clientId = options.clientId;
+  // eslint-disable-next-line no-control-regex
+  if (typeof clientId !== 'string' || !clientId.trim() || clientId.length > 256 || /[\u0000-\u001f]/.test(clientId)) {
+    throw invalidConfig('clientId is required.');
+  }
+  const scopes = normalizeScope(options.scope);
+  const config: VerifyConfig = { ...base, authority, clientId, scope: scopes.join(' ') };
+  if (scopes.includes('offline_access')) config.prompt = 'consent';
+  if (options.loginHint !== undefined && options.loginHint !== '') {
+    if (typeof options.loginHint !== 'string' || options.loginHint.length > 256) {
+      throw invalidConfig('loginHint must be a string of at most 256 characters.');
+    }
+    config.loginHint = options.loginHint;
+  }
+  if (options.uiLocales !== undefined && options.uiLocales !== '') {
+    if (typeof options.uiLocales !== 'string' || !/^[A-Za-z0-9-]+(?: [A-Za-z0-9-]+)*$/.test(options.uiLocales)) {
+      throw invalidConfig('uiLocales must be space-separated BCP 47 tags.');
+    }
+    config.uiLocales = options.uiLocales;
+  }
+  return config;
+}
+
+/** The issuer URL as given, checked: absolute, https (or loopback http), no query, no fragment. */
+export function normalizeAuthority(value: unknown): string {
+  if (typeof value !== 'string' || !value) throw invalidConfig('authority (the provider issuer URL) is required.');
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw invalidConfig('authority is not an absolute URL.');
+  }
+  if (!isSecureWebUrl(url)) throw invalidConfig('authority must be an https URL (http only on localhost).');
+  if (url.search || url.hash) throw invalidConfig('authority must not have a query or fragment.');
+  return value;
+}
+
+function normalizeScope(value: unknown): string[] {
+  if (value === undefined || value === null || value === '') return ['openid', 'share'];
+  if (typeof value !== 'string') throw invalidConfig('scope must be a space-separated string.');
+  const scopes = [...new Set(value.split(/\s+/).filter(Boolean))];
+  if (!scopes.every((s) => /^[\x21\x23-\x5b\x5d-\x7e]+$/.test(s))) throw invalidConfig('scope holds invalid characters.');
+  return scopes.includes('openid') ? scopes : ['openid', ...scopes];
+}

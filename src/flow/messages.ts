@@ -1,0 +1,46 @@
+/**
+ * The one message shape between the callback page (`idconnect-kit/callback`) and the flow waiting in the opener,
+ * and the names both sides derive from it. No imports: `src/callback.ts` bundles this file and must stay tiny.
+ *
+ * Transport (security items 4 and 5): `window.opener.postMessage(msg, location.origin)` — never `"*"` — and a
+ * BroadcastChannel named from the unguessable `state` for when Cross-Origin-Opener-Policy severed the opener.
+ * The flow answers on that channel with an ack so the callback knows it may close its window.
+ */
+
+export const CALLBACK_TYPE = 'idconnect-kit:callback';
+export const ACK_TYPE = 'idconnect-kit:ack';
+
+/** Prefix of the BroadcastChannel a flow listens on: `idconnect-kit:` + state. */
+export const CHANNEL_PREFIX = 'idconnect-kit:';
+/** Extra channel for share-consent results, for a share flow started without an expected `state`. */
+export const SHARE_CHANNEL = 'idconnect-kit:share';
+
+/** Prefix of the popup's `window.name` — a hint for the callback that it runs in our popup. */
+export const POPUP_NAME_PREFIX = 'idconnect-kit-';
+
+/** sessionStorage prefix of verify transactions (oidc-client-ts state store; key = prefix + state id). */
+export const VERIFY_STORE_PREFIX = 'idconnect-kit.';
+/** sessionStorage prefix of share-consent redirect transactions (key = prefix + expected state, may be empty). */
+export const SHARE_STORE_PREFIX = 'idconnect-kit-share.';
+
+/** Longest `params` string accepted from a callback message (a code response is far smaller). */
+export const MAX_PARAMS_LENGTH = 16_384;
+
+export interface CallbackMessage {
+  type: typeof CALLBACK_TYPE;
+  v: 1;
+  /** The `state` parameter of the response, repeated so a listener can filter without parsing. */
+  state: string;
+  /** The callback URL's query string (`?code=…&state=…&iss=…`), as received. */
+  params: string;
+}
+
+export interface AckMessage {
+  type: typeof ACK_TYPE;
+  state: string;
+}
+
+/** The oidc-client-ts state id is the part of our state before `;` (the rest is extra entropy, see protocol.ts). */
+export function stateId(state: string): string {
+  return state.split(';')[0]!;
+}

@@ -1,0 +1,189 @@
+/**
+ * The popup session: a blank window opened synchronously inside the click (item 1), navigated once the request is
+ * ready, and a wait for the callback relay (item 5), with the closed-window hint handled carefully (items 3 and 4).
+ *
+ * Closed hint. `popup.closed` is true both when the user closed the window and when the provider's
+ * Cross-Origin-Opener-Policy severed our handle (the window is still open, the user still signing in; the result
+ * then arrives on the BroadcastChannel). So:
+ * - before the first navigation (still our about:blank) closed is certain: cancel at once;
+ * - seen later, it starts a grace period (a late channel message still wins) and then `popup_closed` —
+ *   but only when the user is plausibly back on this page: it has focus, or it regained focus/visibility since
+ *   the navigation. A flip right after the navigation (within `SEVER_WINDOW_MS`) is the typical COOP severance,
+ *   so then only a real return to this page (a focus or visibility event) counts.
+ * Anything else waits for the channel or the timeout: never a hang, never a lost result.
+ */
+import { FlowCancelled, IdcError } from './errors.js';
+import { randomToken } from './encoding.js';
+import type { Flow } from './handle.js';
+import {
+  ACK_TYPE,
+  CALLBACK_TYPE,
+  CHANNEL_PREFIX,
+  MAX_PARAMS_LENGTH,
+  POPUP_NAME_PREFIX,
+  SHARE_CHANNEL,
+  type AckMessage,
+  type CallbackMessage,
+} from './messages.js';
+
+const POLL_MS = 500;
+const GRACE_MS = 2000;
+const SEVER_WINDOW_MS = 4000;
+const WIDTH = 500;
+const HEIGHT = 680;
+
+/** Opens the blank popup. Synchronous; null when the browser blocked it. */
+export function openBlankPopup(): Window | null {
+  const left = Math.max(0, Math.round(window.screenX + (window.outerWidth - WIDTH) / 2));
+  const top = Math.max(0, Math.round(window.screenY + (window.outerHeight - HEIGHT) / 3));
+  const features = `popup=yes,width=${WIDTH},height=${HEIGHT},left=${left},top=${top}`;
+  try {
+    return window.open('about:blank', POPUP_NAME_PREFIX + randomToken(9), features);
+  } catch {
+    return null;
+  }
+}
+
+export interface Expectation {
+  kind: 'verify' | 'share';
+  /** The expected `state`; undefined only for a share flow started without one. */
+  state?: string;
+}
+
+/**
+ * The response parameters of a callback message, or null when it is not ours: wrong shape, oversized, a `state`
+ * that is not the expected one, no result parameter. Callers check the origin first.
+ */
+export function readCallbackMessage(data: unknown, expected: Expectation): URLSearchParams | null {
+  if (!data || typeof data !== 'object') return null;
+  const message = data as Partial<CallbackMessage>;
+  if (message.type !== CALLBACK_TYPE || message.v !== 1) return null;
+  if (typeof message.state !== 'string' || typeof message.params !== 'string') return null;
+  if (message.state.length > 1024 || message.params.length > MAX_PARAMS_LENGTH) return null;
+  const params = new URLSearchParams(message.params);
+  if (params.get('state') !== message.state) return null;
+  if (expected.state !== undefined ? message.state !== expected.state : expected.kind !== 'share') return null;
+  const result = expected.kind === 'share' ? params.has('token') : params.has('code');
+  return result || params.has('error') ? params : null;
+}
+
+export class PopupSession {
+  private navigatedAt?: number;
+  private closedSeenAt?: number;
+  private graceTimer?: ReturnType<typeof setTimeout>;
+  private returnedAt = 0;
+  private hadFocus = true;
+  private received = false;
+
+  constructor(
+    readonly popup: Window,
+    private readonly flow: Flow<unknown>,
+  ) {
+    flow.popup = popup;
+    const poll = setInterval(this.checkClosed, POLL_MS);
+    const onReturn = () => {
+      if (document.visibilityState === 'visible') this.returnedAt = Date.now();
+    };
+    window.addEventListener('focus', onReturn);
+    document.addEventListener('visibilitychange', onReturn);
+    flow.onCleanup(() => {
+      clearInterval(poll);
+      clearTimeout(this.graceTimer);
+      window.removeEventListener('focus', onReturn);
+      document.removeEventListener('visibilitychange', onReturn);
+      if (!popup.closed) popup.close();
+    });
+  }
+
+  /** Sends the window to `url` (the provider). A window closed meanwhile cancels the flow. */
+  navigate(url: string): void {
+    if (this.flow.settled) return;
+    if (this.popup.closed) {
+      this.flow.fail(new FlowCancelled('popup_closed'));
+      return;
+    }
+    try {
+      this.popup.location.replace(url);
+    } catch (cause) {
+      this.flow.fail(new IdcError('popup_blocked', { message: 'The sign-in window could not be navigated.', cause }));
+      return;
+    }
+    this.navigatedAt = Date.now();
+  }
+
+  /**
+   * Waits for our callback message (postMessage from this origin, or the channel named from the state), acks it on
+   * the channel so the callback can close its window, and resolves with the response parameters. Messages from other
+   * origins, with another state or another shape are ignored silently (item 5). For a share flow with an expected
+   * state, a well-formed response from our own popup with another state is `state_mismatch`.
+   */
+  waitForCallback(expected: Expectation): Promise<URLSearchParams> {
+    return new Promise((resolve) => {
+      const channels: BroadcastChannel[] = [];
+      const accept = (params: URLSearchParams) => {
+        if (this.received || this.flow.settled) return;
+        this.received = true;
+        ack(params.get('state')!, channels);
+        resolve(params);
+      };
+      const onMessage = (event: MessageEvent) => {
+        if (event.origin !== location.origin) return;
+        const params = readCallbackMessage(event.data, expected);
+        if (params) {
+          accept(params);
+        } else if (expected.kind === 'share' && expected.state !== undefined && event.source === this.popup) {
+          const other = readCallbackMessage(event.data, { kind: 'share' });
+          if (other) this.flow.fail(new IdcError('state_mismatch'));
+        }
+      };
+      window.addEventListener('message', onMessage);
+      this.flow.onCleanup(() => window.removeEventListener('message', onMessage));
+      if (typeof BroadcastChannel === 'function') {
+        const name = expected.state !== undefined ? CHANNEL_PREFIX + expected.state : SHARE_CHANNEL;
+        const channel = new BroadcastChannel(name);
+        channel.onmessage = (event: MessageEvent) => {
+          const params = readCallbackMessage(event.data, expected);
+          if (params) accept(params);
+        };
+        channels.push(channel);
+        this.flow.onCleanup(() => channel.close());
+      }
+    });
+  }
+
+  private readonly checkClosed = (): void => {
+    const focused = document.hasFocus() && document.visibilityState === 'visible';
+    if (focused && !this.hadFocus) this.returnedAt = Date.now();
+    this.hadFocus = focused;
+    if (this.received || this.flow.settled || !this.popup.closed || this.graceTimer !== undefined) return;
+    const now = Date.now();
+    if (this.navigatedAt === undefined) {
+      // Still our about:blank: nothing can sever it, the user closed it.
+      this.flow.fail(new FlowCancelled('popup_closed'));
+      return;
+    }
+    this.closedSeenAt ??= now;
+    const returned = this.returnedAt > this.navigatedAt;
+    const likelySevered = this.closedSeenAt - this.navigatedAt < SEVER_WINDOW_MS;
+    if (returned || (!likelySevered && focused)) {
+      this.graceTimer = setTimeout(() => {
+        if (!this.received) this.flow.fail(new FlowCancelled('popup_closed'));
+      }, GRACE_MS);
+    }
+  };
+}
+
+/** Tells the callback its message arrived, on the channel named from the state it carries. */
+function ack(state: string, open: BroadcastChannel[]): void {
+  if (typeof BroadcastChannel !== 'function') return;
+  const name = CHANNEL_PREFIX + state;
+  const message: AckMessage = { type: ACK_TYPE, state };
+  const existing = open.find((channel) => channel.name === name);
+  if (existing) {
+    existing.postMessage(message);
+  } else {
+    const channel = new BroadcastChannel(name);
+    channel.postMessage(message);
+    channel.close();
+  }
+}

@@ -1,0 +1,147 @@
+import type { Meta, StoryObj } from '@storybook/web-components-vite';
+import { html, nothing } from 'lit';
+import { ifDefined } from 'lit/directives/if-defined.js';
+import '../src/components/verify-button/define.js';
+import { IdcVerifyButton } from '../src/components/verify-button/verify-button.js';
+import type { FlowHandle, VerifyResult } from '../src/flow/index.js';
+
+interface Args {
+  authority: string;
+  clientId: string;
+  providerName: string;
+  mode: 'popup' | 'redirect';
+  fallback: 'redirect' | 'none';
+  variant: 'filled' | 'outline';
+  theme: 'light' | 'dark' | 'auto';
+  size: 'small' | 'medium' | 'large';
+  shape: 'rectangular' | 'pill';
+  fullWidth: boolean;
+  disabled: boolean;
+  label: string;
+}
+
+/** Preview only: a flow that never ends, so the pending look can be shown without a provider. */
+class PendingPreviewButton extends IdcVerifyButton {
+  protected override openFlow(): FlowHandle<VerifyResult> {
+    return { result: new Promise<VerifyResult>(() => {}), focus: () => {}, cancel: () => {} };
+  }
+}
+if (!customElements.get('story-pending-verify-button')) {
+  customElements.define('story-pending-verify-button', PendingPreviewButton);
+}
+
+const clickInside = (root: HTMLElement, selector: string): void => {
+  const el = root.querySelector(selector) as HTMLElement | null;
+  el?.shadowRoot?.querySelector<HTMLButtonElement>('button[part="base"]')?.click();
+};
+
+const meta: Meta<Args> = {
+  title: 'Integrator/Verify button',
+  component: 'idc-verify-button',
+  tags: ['autodocs'],
+  args: {
+    authority: 'http://localhost:4000',
+    clientId: 'demo-integrator',
+    providerName: 'ID',
+    mode: 'popup',
+    fallback: 'none',
+    variant: 'filled',
+    theme: 'auto',
+    size: 'medium',
+    shape: 'rectangular',
+    fullWidth: false,
+    disabled: false,
+    label: '',
+  },
+  argTypes: {
+    mode: { control: 'inline-radio', options: ['popup', 'redirect'] },
+    fallback: { control: 'inline-radio', options: ['none', 'redirect'] },
+    variant: { control: 'inline-radio', options: ['filled', 'outline'] },
+    theme: { control: 'inline-radio', options: ['auto', 'light', 'dark'] },
+    size: { control: 'inline-radio', options: ['small', 'medium', 'large'] },
+    shape: { control: 'inline-radio', options: ['rectangular', 'pill'] },
+    label: { description: 'Default slot: replaces the label text' },
+  },
+  render: (a) => html`<idc-verify-button
+    authority=${ifDefined(a.authority || undefined)}
+    client-id=${ifDefined(a.clientId || undefined)}
+    provider-name=${a.providerName}
+    mode=${a.mode}
+    fallback=${a.fallback}
+    variant=${a.variant}
+    theme=${a.theme}
+    size=${a.size}
+    shape=${a.shape}
+    ?full-width=${a.fullWidth}
+    ?disabled=${a.disabled}
+    @idc-success=${(e: CustomEvent) => console.info('idc-success', e.detail)}
+    @idc-error=${(e: CustomEvent) => console.info('idc-error', e.detail)}
+    @idc-cancel=${(e: CustomEvent) => console.info('idc-cancel', e.detail)}
+    >${a.label || nothing}</idc-verify-button
+  >`,
+};
+export default meta;
+
+type Story = StoryObj<Args>;
+
+export const Default: Story = {};
+
+export const Outline: Story = { args: { variant: 'outline' } };
+
+export const Pill: Story = { args: { shape: 'pill', providerName: 'Sumsub ID' } };
+
+export const Sizes: Story = {
+  render: (a) => html`<div style="display:flex;gap:12px;align-items:center;flex-wrap:wrap">
+    ${(['small', 'medium', 'large'] as const).map(
+      (size) => html`<idc-verify-button authority=${a.authority} client-id=${a.clientId} size=${size}></idc-verify-button>
+        <idc-verify-button authority=${a.authority} client-id=${a.clientId} size=${size} variant="outline"></idc-verify-button>`,
+    )}
+  </div>`,
+};
+
+export const FullWidth: Story = { args: { fullWidth: true } };
+
+export const Dark: Story = {
+  args: { theme: 'dark' },
+  render: (a, ctx) => html`<div style="background:#16191d;padding:16px;display:flex;gap:12px">
+    ${meta.render!(a, ctx)} ${meta.render!({ ...a, variant: 'outline' }, ctx)}
+  </div>`,
+};
+
+export const Light: Story = { args: { theme: 'light' } };
+
+export const CustomLabel: Story = { args: { label: 'Reuse my verified ID' } };
+
+export const Disabled: Story = { args: { disabled: true } };
+
+export const Pending: Story = {
+  render: (a) => html`<story-pending-verify-button
+    authority=${a.authority}
+    client-id=${a.clientId}
+    variant=${a.variant}
+    size=${a.size}
+    shape=${a.shape}
+  ></story-pending-verify-button>`,
+  play: async ({ canvasElement }) => clickInside(canvasElement, 'story-pending-verify-button'),
+};
+
+/** No `authority`: a click reports `invalid_config` and shows the localized error line. */
+export const ErrorShown: Story = {
+  name: 'Error',
+  args: { authority: '' },
+  play: async ({ canvasElement }) => clickInside(canvasElement, 'idc-verify-button'),
+};
+
+export const Arabic: Story = {
+  render: (a, ctx) => html`<div lang="ar" dir="rtl">${meta.render!(a, ctx)}</div>`,
+};
+
+export const Languages: Story = {
+  render: (a) => html`<div style="display:grid;gap:8px;justify-items:start">
+    ${['en', 'de', 'es', 'fr', 'ar'].map(
+      (lang) => html`<div lang=${lang}>
+        <idc-verify-button authority=${a.authority} client-id=${a.clientId} provider-name="Sumsub ID"></idc-verify-button>
+      </div>`,
+    )}
+  </div>`,
+};

@@ -1,0 +1,190 @@
+/**
+ * The callback relay (`idconnect-kit/callback`) in real windows: it posts our shape to the opener with target origin
+ * = its own origin (never "*"), also on the BroadcastChannel named from the state, closes once acknowledged, and
+ * stays out of a redirect flow. Plus the redirect resume (item 9).
+ */
+import { expect } from '@open-wc/testing';
+import { handleCallback } from '../../../src/callback.js';
+import type { IdcError } from '../../../src/flow/errors.js';
+import { createProtocol } from '../../../src/flow/protocol.js';
+import { checkMetadata } from '../../../src/flow/metadata.js';
+import { resumeVerify } from '../../../src/flow/redirect.js';
+import { AUTHORITY, CALLBACK, CLIENT_ID, FIXTURES, OTHER_ORIGIN, clearKitStorage, settle, sleep, waitFor } from './helpers.js';
+
+const STATE = `${'a'.repeat(32)};${'B'.repeat(22)}`;
+
+function callbackUrl(params: Record<string, string>): string {
+  return `${CALLBACK}?${new URLSearchParams(params)}`;
+}
+
+function nextMessage(filter: (e: MessageEvent) => boolean, timeoutMs = 3000): Promise<MessageEvent | null> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      window.removeEventListener('message', onMessage);
+      resolve(null);
+    }, timeoutMs);
+    function onMessage(e: MessageEvent) {
+      if (!filter(e)) return;
+      clearTimeout(timer);
+      window.removeEventListener('message', onMessage);
+      resolve(e);
+    }
+    window.addEventListener('message', onMessage);
+  });
+}
+
+describe('handleCallback relay', () => {
+  afterEach(clearKitStorage);
+
+  it('posts our exact shape to the opener from this origin, and closes its window once acknowledged', async () => {
+    const url = callbackUrl({ code: 'relay-code', state: STATE, iss: AUTHORITY });
+    const received = nextMessage((e) => e.data?.type === 'idconnect-kit:callback');
+    const popup = window.open(url, 'plain-popup')!;
+    const event = (await received)!;
+    expect(event, 'a message arrived').not.to.equal(null);
+    expect(event.origin).to.equal(location.origin);
+    expect(event.source).to.equal(popup);
+    expect(event.data).to.deep.equal({
+      type: 'idconnect-kit:callback',
+      v: 1,
+      state: STATE,
+      params: `?${new URLSearchParams({ code: 'relay-code', state: STATE, iss: AUTHORITY })}`,
+    });
+    expect(popup.closed, 'not closed before the ack').to.equal(false);
+    const channel = new BroadcastChannel(`idconnect-kit:${STATE}`);
+    channel.postMessage({ type: 'idconnect-kit:ack', state: STATE });
+    channel.close();
+    await waitFor(() => popup.closed, 3000, 'the callback window to close');
+  });
+
+  it('relays on the BroadcastChannel named from the state when there is no opener (COOP)', async () => {
+    const channel = new BroadcastChannel(`idconnect-kit:${STATE}`);
+    const received = new Promise<unknown>((resolve) => (channel.onmessage = (e) => resolve(e.data)));
+    window.open(callbackUrl({ code: 'channel-code', state: STATE }), '_blank', 'noopener');
+    try {
+      const data = (await Promise.race([received, sleep(3000)])) as { params?: string } | undefined;
+      expect(data).to.include({ type: 'idconnect-kit:callback', v: 1, state: STATE });
+      expect(new URLSearchParams(data!.params).get('code')).to.equal('channel-code');
+    } finally {
+      channel.onmessage = null;
+      channel.postMessage({ type: 'idconnect-kit:ack', state: STATE }); // lets that window close
+      channel.close();
+    }
+  });
+
+  it('never posts with "*": an opener on another origin receives nothing', async () => {
+    const frame = document.createElement('iframe');
+    const target = callbackUrl({ code: 'x', state: STATE });
+    const result = nextMessage((e) => e.data?.type === 'probe-result', 5000);
+    frame.src = `${OTHER_ORIGIN}/test/unit/flow/fixtures/opener-probe.html#${encodeURIComponent(target)}`;
+    document.body.append(frame);
+    try {
+      const event = await result;
+      expect(event?.data).to.deep.equal({ type: 'probe-result', received: 0, opened: true });
+    } finally {
+      frame.remove();
+    }
+  });
+
+  it('does nothing in a redirect flow: the transaction is stored as redirect in this tab', async () => {
+    const start = location.href;
+    sessionStorage.setItem(`idconnect-kit.${'a'.repeat(32)}`, JSON.stringify({ data: { mode: 'redirect' } }));
+    const channel = new BroadcastChannel(`idconnect-kit:${STATE}`);
+    let heard = false;
+    channel.onmessage = () => (heard = true);
+    history.replaceState(null, '', `${location.pathname}?code=c&state=${encodeURIComponent(STATE)}`);
+    try {
+      expect(await handleCallback()).to.equal(false);
+      await sleep(200);
+      expect(heard, 'nothing relayed').to.equal(false);
+      expect(location.search, 'the URL is left to the element').to.contain('code=c');
+    } finally {
+      channel.close();
+      history.replaceState(null, '', start);
+    }
+  });
+
+  it('ignores pages without a response (no state, or no code/error/token)', async () => {
+    const start = location.href;
+    try {
+      for (const search of ['', '?code=c', `?state=${encodeURIComponent(STATE)}`, '?foo=bar']) {
+        history.replaceState(null, '', `${location.pathname}${search}`);
+        expect(await handleCallback(), search).to.equal(false);
+      }
+    } finally {
+      history.replaceState(null, '', start);
+    }
+  });
+});
+
+describe('resumeVerify (redirect return, item 9)', () => {
+  const start = location.href;
+  const metadata = checkMetadata(
+    { issuer: AUTHORITY, authorization_endpoint: `${FIXTURES}/authorize.html`, authorization_response_iss_parameter_supported: true },
+    AUTHORITY,
+  );
+  afterEach(() => {
+    history.replaceState(null, '', start);
+    clearKitStorage();
+  });
+
+  async function storedRedirect(): Promise<string> {
+    const protocol = await createProtocol({
+      authority: AUTHORITY,
+      clientId: CLIENT_ID,
+      redirectUri: location.origin + location.pathname,
+      storage: sessionStorage,
+      metadata,
+      maxAgeSeconds: 600,
+    });
+    return (await protocol.begin({ scope: 'openid', mode: 'redirect' })).state;
+  }
+
+  it('cleans the address bar before any await, resolves the result, and the state is single-use', async () => {
+    const state = await storedRedirect();
+    const search = new URLSearchParams({ keep: 'me', code: 'redirect-code', state, iss: AUTHORITY, session_state: 'x' });
+    history.replaceState(null, '', `${location.pathname}?${search}#frag`);
+    const pending = resumeVerify({ clientId: CLIENT_ID, authority: AUTHORITY });
+    expect(location.search, 'cleaned synchronously').to.equal('?keep=me');
+    expect(location.hash).to.equal('#frag');
+    const result = await pending;
+    expect(result).to.include({ code: 'redirect-code', state, mode: 'redirect', issuer: AUTHORITY, clientId: CLIENT_ID });
+    // A reload (or a replay) of the same URL finds nothing.
+    history.replaceState(null, '', `${location.pathname}?${search}`);
+    expect(((await settle(resumeVerify({ clientId: CLIENT_ID }))).error as IdcError).code).to.equal('state_not_found');
+  });
+
+  it('checks iss before acting on the error', async () => {
+    const state = await storedRedirect();
+    history.replaceState(null, '', `${location.pathname}?${new URLSearchParams({ error: 'access_denied', state, iss: 'https://x.example' })}`);
+    expect(((await settle(resumeVerify({ clientId: CLIENT_ID }))).error as IdcError).code).to.equal('issuer_mismatch');
+    const again = await storedRedirect();
+    history.replaceState(null, '', `${location.pathname}?${new URLSearchParams({ error: 'access_denied', state: again, iss: AUTHORITY })}`);
+    expect(((await settle(resumeVerify({ clientId: CLIENT_ID }))).error as IdcError).code).to.equal('access_denied');
+  });
+
+  it("leaves another client's transaction (and its URL) alone; ignores other libraries' states", async () => {
+    const state = await storedRedirect();
+    const search = `?${new URLSearchParams({ code: 'c', state, iss: AUTHORITY })}`;
+    history.replaceState(null, '', `${location.pathname}${search}`);
+    expect(await resumeVerify({ clientId: 'someone-else' })).to.equal(null);
+    expect(await resumeVerify({ clientId: CLIENT_ID, authority: 'https://other.example' })).to.equal(null);
+    expect(location.search).to.equal(search);
+    history.replaceState(null, '', `${location.pathname}?code=c&state=not-ours`);
+    expect(await resumeVerify({ clientId: CLIENT_ID })).to.equal(null);
+    expect(location.search).to.equal('?code=c&state=not-ours');
+  });
+
+  it('a kit-shaped state with no transaction is state_not_found, and the URL is cleaned', async () => {
+    history.replaceState(null, '', `${location.pathname}?code=c&state=${encodeURIComponent(STATE)}`);
+    const { error } = await settle(resumeVerify({ clientId: CLIENT_ID }));
+    expect((error as IdcError).code).to.equal('state_not_found');
+    expect(location.search).to.equal('');
+  });
+
+  it('nothing in the URL resolves null; a token response is not a verify response', async () => {
+    expect(await resumeVerify({ clientId: CLIENT_ID })).to.equal(null);
+    history.replaceState(null, '', `${location.pathname}?token=t&state=${encodeURIComponent(STATE)}`);
+    expect(await resumeVerify({ clientId: CLIENT_ID })).to.equal(null);
+  });
+});
