@@ -11,6 +11,12 @@
  * - the redirect URI must not carry a query: openid-client sends `redirect_uri` without one.
  * The ID token is required, its claims (iss, aud, exp, iat, azp, nonce) are validated, and its signature is checked
  * against the provider's JWKS (openid-client's non-repudiation checks; the JWKS is cached per issuer).
+ *
+ * Nonce: when the caller passes the request's nonce (`nonce` or `expectedNonce`), the ID token must carry exactly it.
+ * When it passes none, the ID token's `nonce` is not compared: the fetch wrapper reads the `nonce` claim of the token
+ * response's `id_token` and hands it to openid-client as the expected value, so openid-client's other checks
+ * (signature, iss, aud, exp, iat, azp) all still run. This is safe because the code is bound to its transaction by PKCE
+ * (RFC 9700 §2.1.1): only the holder of the verifier can redeem it, so the nonce adds no protection there.
  */
 import { createHash } from 'node:crypto';
 import * as client from 'openid-client';
@@ -32,7 +38,13 @@ export interface ExchangeCodeOptions {
   codeVerifier: string;
   /** The redirect URI of the authorization request (`idc-success` detail `redirectUri`). No query, no fragment. */
   redirectUri: string;
-  /** The `nonce` sent in the authorization request, if one was sent. Without it, the ID token must have no nonce. */
+  /**
+   * The `nonce` sent in the authorization request (`idc-success` detail `nonce`). Recommended: when given, the ID
+   * token must carry exactly this nonce (`invalid_id_token` otherwise). When neither `nonce` nor `expectedNonce` is
+   * given, the ID token's nonce is not compared — PKCE already binds the code to the transaction (RFC 9700 §2.1.1).
+   */
+  nonce?: string;
+  /** Same as `nonce` (the older name). Both given and different ⇒ `invalid_request`. */
   expectedNonce?: string;
   /** The raw `iss` authorization response parameter, when the backend has it. Must equal the issuer. */
   iss?: string;
@@ -100,6 +112,12 @@ function parseRedirectUri(value: unknown): URL {
  * Exchanges an authorization code (with its PKCE verifier) at the provider's token endpoint and validates the
  * ID token. A code is sent at most once; nothing is retried.
  *
+ * Only the options listed in {@link ExchangeCodeOptions} are read; any other key is ignored, so the `idc-success`
+ * detail can be spread in. Put your own configuration last, so the browser's values never replace it:
+ * `exchangeCode({ ...detail, issuer, clientId, clientSecret })` — `detail.issuer` and `detail.clientId` come from
+ * the browser and must not choose the issuer or client. Passing the nonce (`detail.nonce`) is recommended: then it
+ * is checked against the ID token; without it the ID token's nonce is not compared (PKCE binds the code).
+ *
  * @throws {IdcServerError} with `code`:
  * - `invalid_request` — missing/invalid options, or a plain-http issuer that is not localhost/127.0.0.1;
  * - `discovery_failed` — metadata unreachable or invalid (nothing was sent; the same code may be tried again);
@@ -126,7 +144,12 @@ export async function exchangeCode(options: ExchangeCodeOptions): Promise<Exchan
     });
   }
   const redirectUri = parseRedirectUri(options.redirectUri);
+  if (options.nonce !== undefined) requireString(options.nonce, 'nonce', 512);
   if (options.expectedNonce !== undefined) requireString(options.expectedNonce, 'expectedNonce', 512);
+  if (options.nonce !== undefined && options.expectedNonce !== undefined && options.nonce !== options.expectedNonce) {
+    throw new IdcServerError('invalid_request', { message: '"nonce" and "expectedNonce" are both given and differ.' });
+  }
+  const expectedNonce = options.nonce ?? options.expectedNonce;
   if (options.iss !== undefined) requireString(options.iss, 'iss', 2048);
   if (options.clientAuthMethod !== undefined && !['client_secret_basic', 'client_secret_post'].includes(options.clientAuthMethod)) {
     throw new IdcServerError('invalid_request', { message: '"clientAuthMethod" must be client_secret_basic or client_secret_post.' });
@@ -139,6 +162,8 @@ export async function exchangeCode(options: ExchangeCodeOptions): Promise<Exchan
     throw new IdcServerError('invalid_request', { message: '"timeout" must be a positive number of seconds.' });
   }
   const secrets = [code, codeVerifier, clientSecret];
+  const checks: client.AuthorizationCodeGrantChecks = { pkceCodeVerifier: codeVerifier, idTokenExpected: true };
+  if (expectedNonce !== undefined) checks.expectedNonce = expectedNonce;
 
   const metadata = await discover(issuerUrl, insecure, { timeout, ...(options.fetch ? { fetch: options.fetch } : {}) });
   if (options.iss !== undefined && options.iss !== metadata.issuer) {
@@ -164,12 +189,21 @@ export async function exchangeCode(options: ExchangeCodeOptions): Promise<Exchan
   if (jwksCache) client.setJwksCache(config, jwksCache);
 
   // Phase tracking: an error after the token endpoint answered 2xx is a validation failure, not a refusal.
+  // Without a nonce from the caller, the ID token's own nonce claim becomes the expected value (see the module doc):
+  // openid-client reads `checks.expectedNonce` only after the token response has arrived.
   const tokenEndpoint = metadata.token_endpoint;
   const baseFetch: FetchLike = options.fetch ?? ((url, init) => fetch(url, init as RequestInit));
   let tokenResponseOk = false;
   config[client.customFetch] = async (url, init) => {
     const response = await baseFetch(url, init);
-    if (url === tokenEndpoint && response.ok) tokenResponseOk = true;
+    if (url === tokenEndpoint && response.ok) {
+      tokenResponseOk = true;
+      if (expectedNonce === undefined) {
+        const nonce = await idTokenNonce(response);
+        if (nonce === undefined) delete checks.expectedNonce;
+        else checks.expectedNonce = nonce;
+      }
+    }
     return response;
   };
 
@@ -183,8 +217,6 @@ export async function exchangeCode(options: ExchangeCodeOptions): Promise<Exchan
 
   let tokens: Awaited<ReturnType<typeof client.authorizationCodeGrant>>;
   try {
-    const checks: client.AuthorizationCodeGrantChecks = { pkceCodeVerifier: codeVerifier, idTokenExpected: true };
-    if (options.expectedNonce !== undefined) checks.expectedNonce = options.expectedNonce;
     tokens = await client.authorizationCodeGrant(config, callbackUrl, checks);
   } catch (err) {
     throw toExchangeError(err, tokenResponseOk, secrets);
@@ -209,6 +241,24 @@ export async function exchangeCode(options: ExchangeCodeOptions): Promise<Exchan
   };
   if (typeof tokens.refresh_token === 'string') result.refreshToken = tokens.refresh_token;
   return result;
+}
+
+/**
+ * The `nonce` claim of the token response's `id_token`, read without verification (openid-client verifies the token
+ * afterwards), from a clone so the response body stays unread. `undefined` when there is none or it cannot be read:
+ * openid-client then expects no nonce, and a token that has one anyway (not a non-empty string) fails validation.
+ */
+async function idTokenNonce(response: Response): Promise<string | undefined> {
+  try {
+    const body: unknown = await response.clone().json();
+    const idToken = (body as { id_token?: unknown } | null)?.id_token;
+    if (typeof idToken !== 'string') return undefined;
+    const payload: unknown = JSON.parse(Buffer.from(idToken.split('.')[1] ?? '', 'base64url').toString('utf8'));
+    const nonce = (payload as { nonce?: unknown } | null)?.nonce;
+    return typeof nonce === 'string' && nonce !== '' ? nonce : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function pickAuthMethod(metadata: client.ServerMetadata): 'client_secret_basic' | 'client_secret_post' {

@@ -7,6 +7,7 @@ import { inspect } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { IdcServerError, exchangeCode } from '../../../src/server/index.js';
 import type { ExchangeCodeOptions, FetchLike, ServerErrorCode } from '../../../src/server/index.js';
+import type { VerifyResult } from '../../../src/flow/types.js';
 import { closedPort, makeKey, signRaw } from './support/jwks-server.js';
 import { CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, ACCOUNT_ID, pkcePair, startProvider } from './support/provider.js';
 import type { TestProvider } from './support/provider.js';
@@ -77,15 +78,84 @@ describe('exchangeCode against oidc-provider', () => {
     assert.match(result.scope, /offline_access/);
   });
 
-  it('checks the ID token nonce with openid-client', async () => {
+  it('checks the ID token nonce when one is given, as `nonce` or `expectedNonce`', async () => {
     const nonce = randomBytes(16).toString('base64url');
-    const ok = await exchangeCode(optionsFor(await op.authorize({ nonce }), { expectedNonce: nonce }));
-    assert.equal(ok.idTokenClaims.nonce, nonce);
+    const viaNonce = await exchangeCode(optionsFor(await op.authorize({ nonce }), { nonce }));
+    assert.equal(viaNonce.idTokenClaims.nonce, nonce);
+    const viaExpected = await exchangeCode(optionsFor(await op.authorize({ nonce }), { expectedNonce: nonce }));
+    assert.equal(viaExpected.idTokenClaims.nonce, nonce);
+    const viaBoth = await exchangeCode(optionsFor(await op.authorize({ nonce }), { nonce, expectedNonce: nonce }));
+    assert.equal(viaBoth.idTokenClaims.nonce, nonce);
 
     const before = tokenRequests();
+    await rejects(exchangeCode(optionsFor(await op.authorize({ nonce }), { nonce: 'another-nonce-value' })), 'invalid_id_token');
     await rejects(exchangeCode(optionsFor(await op.authorize({ nonce }), { expectedNonce: 'another-nonce-value' })), 'invalid_id_token');
-    await rejects(exchangeCode(optionsFor(await op.authorize({ nonce }))), 'invalid_id_token');
-    assert.equal(tokenRequests(), before + 2, 'validation happens on the real token response');
+    // A nonce given for a request that had none: the ID token has no nonce, so it does not match.
+    await rejects(exchangeCode(optionsFor(await op.authorize(), { nonce })), 'invalid_id_token');
+    assert.equal(tokenRequests(), before + 3, 'validation happens on the real token response');
+  });
+
+  it('does not compare the ID token nonce when none is given (PKCE binds the code), and still validates the token', async () => {
+    const nonce = randomBytes(16).toString('base64url');
+    const result = await exchangeCode(optionsFor(await op.authorize({ nonce })));
+    assert.equal(result.idTokenClaims.sub, ACCOUNT_ID);
+    assert.equal(result.idTokenClaims.nonce, nonce, 'the claim is returned as the provider signed it');
+
+    // The signature is still checked on this path: the same token re-signed by another key is refused.
+    const impostor = await makeKey('RS256', 'test-rs256');
+    const resign: FetchLike = async (url, init) => {
+      const response = await fetch(url, init as RequestInit);
+      if (!url.endsWith('/token')) return response;
+      const body = (await response.json()) as Record<string, string>;
+      const [header, payload] = body.id_token!.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
+      body.id_token = signRaw(impostor, header, payload);
+      return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+    };
+    await rejects(exchangeCode(optionsFor(await op.authorize({ nonce }), { fetch: resign })), 'invalid_id_token');
+  });
+
+  it('refuses `nonce` and `expectedNonce` that disagree, before any request', async () => {
+    const grant = await op.authorize({ nonce: 'nonce-of-the-request' });
+    const { fetch: spy, urls } = recordingFetch();
+    await rejects(
+      exchangeCode(optionsFor(grant, { nonce: 'nonce-of-the-request', expectedNonce: 'some-other-nonce', fetch: spy })),
+      'invalid_request',
+    );
+    for (const bad of [{ nonce: '' }, { nonce: 42 as unknown as string }, { expectedNonce: 'x'.repeat(513) }]) {
+      await rejects(exchangeCode(optionsFor(grant, { ...bad, fetch: spy })), 'invalid_request');
+    }
+    assert.deepEqual(urls, []);
+    // The code was not spent.
+    assert.equal((await exchangeCode(optionsFor(grant, { nonce: 'nonce-of-the-request' }))).idTokenClaims.sub, ACCOUNT_ID);
+  });
+
+  it('accepts the idc-success detail spread in, ignoring unknown keys, with the backend configuration last', async () => {
+    const nonce = randomBytes(16).toString('base64url');
+    const grant = await op.authorize({ nonce });
+    // What the page POSTs: the browser chose issuer and clientId, so the backend's own values go last.
+    const detail: VerifyResult & { extra: string } = {
+      code: grant.code,
+      codeVerifier: grant.codeVerifier,
+      redirectUri: REDIRECT_URI,
+      state: 'state-from-the-browser',
+      clientId: 'client-the-browser-claims',
+      issuer: 'https://issuer-the-browser-claims.example',
+      mode: 'popup',
+      nonce,
+      extra: 'an unknown key',
+    };
+    const { fetch: spy, urls } = recordingFetch();
+    const result = await exchangeCode({ ...detail, issuer: op.issuer, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, fetch: spy });
+    assert.equal(result.idTokenClaims.sub, ACCOUNT_ID);
+    assert.equal(result.idTokenClaims.nonce, nonce);
+    assert.deepEqual(urls, [`${op.issuer}/token`], 'only the configured issuer was contacted');
+
+    // A wrong nonce in the detail is still caught.
+    const other = await op.authorize({ nonce });
+    await rejects(
+      exchangeCode({ ...detail, code: other.code, codeVerifier: other.codeVerifier, nonce: 'tampered-nonce', issuer: op.issuer, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }),
+      'invalid_id_token',
+    );
   });
 
   it('checks the ID token signature against the provider JWKS (a re-signed ID token is refused)', async () => {
