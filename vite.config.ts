@@ -5,13 +5,20 @@
  *   `dist/components/<name>/define.js` per element, shared code in `dist/chunks/` (Lit in its own chunk). Lit and
  *   oidc-client-ts are bundled (production builds, minified) so `dist/` also works straight from a CDN; the protocol
  *   library stays behind the flow's dynamic import as its own lazy chunk, off the button's first-paint path.
- * - `vite build --mode iife` — `dist/idconnect-kit.iife.js`: integrator elements + `window.IdConnect`, one file.
+ * - `vite build --mode iife` — `dist/idconnect-kit.iife.js`: integrator elements + `window.IdConnect`, the one file a
+ *   host page adds. The lazy half of the flow is not in it: src/flow/load-run.iife.ts (in place of load-run.ts)
+ *   imports it on demand from the sibling file below, located from the script's own URL.
+ * - `vite build --mode iife-flow` — `dist/idconnect-kit-flow.js`: that sibling, one self-contained ES module
+ *   (src/flow/run.ts with oidc-client-ts inlined). The modules the page must hold once (the error classes, the page
+ *   state) are not bundled again: the script hands its own copies over (scripts/vite-plugin-host-modules.ts).
  * - `vite build --mode iife-provider-ui` — `dist/idconnect-kit-provider-ui.iife.js`: the provider-side screens.
  *
- * `npm run build` runs all three (scripts/build-iife.mjs runs the two IIFE modes), then the declarations.
+ * `npm run build` runs them all (scripts/build-iife.mjs runs the script-tag modes), then the declarations.
  */
 import { resolve } from 'node:path';
 import { defineConfig, type Plugin, type UserConfig } from 'vite';
+import { hoistTransitiveImports } from './scripts/vite-plugin-hoist-imports.js';
+import { HOST_ENTRY, hostModules } from './scripts/vite-plugin-host-modules.js';
 import { minifyLitLiterals } from './scripts/vite-plugin-minify-literals.js';
 
 const root = import.meta.dirname;
@@ -26,13 +33,28 @@ const ESM_ENTRIES: Record<string, string> = {
   ...Object.fromEntries(COMPONENTS.map((c) => [`components/${c}/define`, src(`components/${c}/define.ts`)])),
 };
 
-const IIFE_BUILDS: Record<string, { entry: string; file: string }> = {
-  iife: { entry: src('iife.ts'), file: 'idconnect-kit.iife.js' },
+const IIFE_BUILDS: Record<string, { entry: string; file: string; plugins?: Plugin[] }> = {
+  iife: { entry: src('iife.ts'), file: 'idconnect-kit.iife.js', plugins: [swapModule(src('flow/load-run.ts'), src('flow/load-run.iife.ts'))] },
   'iife-provider-ui': { entry: src('provider-ui.ts'), file: 'idconnect-kit-provider-ui.iife.js' },
 };
 
-/** Settings every build shares: modern target, production Lit, minified (Lit's css/html template text too),
- * sourcemaps, no public dir. */
+/** Every import that resolves to `from` gets `to` instead (the script-tag build's loader of the lazy flow). */
+function swapModule(from: string, to: string): Plugin {
+  return {
+    name: 'idc:swap-module',
+    enforce: 'pre',
+    async resolveId(source, importer, options) {
+      if (!importer || importer === to) return null;
+      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+      return resolved?.id === from ? to : null;
+    },
+  };
+}
+
+/**
+ * Settings every build shares: modern target, production Lit, minified (Lit's css/html template text too),
+ * sourcemaps, no public dir.
+ */
 function shared(build: NonNullable<UserConfig['build']>, plugins: Plugin[] = []): UserConfig {
   return {
     root,
@@ -44,65 +66,28 @@ function shared(build: NonNullable<UserConfig['build']>, plugins: Plugin[] = [])
   };
 }
 
-/**
- * Lets the browser fetch an entry's whole static chunk graph at once: each ESM entry also imports, at its end, every
- * chunk it needs transitively (rolldown does not hoist these yet). Without it, a page loading
- * `dist/components/verify-button/define.js` from a CDN walks a 4-deep import waterfall before the button can paint.
- * Imports placed after the existing ones change nothing in evaluation order (those modules are already evaluated
- * through the direct imports) and nothing in the source maps (only text is appended).
- */
-function hoistTransitiveImports(): Plugin {
-  return {
-    name: 'idc:hoist-transitive-imports',
-    apply: 'build',
-    generateBundle(_options, bundle) {
-      const chunks = new Map(
-        Object.values(bundle)
-          .filter((o) => o.type === 'chunk')
-          .map((c) => [c.fileName, c] as const),
-      );
-      for (const chunk of chunks.values()) {
-        if (!chunk.isEntry) continue;
-        const seen = new Set<string>();
-        const visit = (file: string) => {
-          for (const dep of chunks.get(file)?.imports ?? []) {
-            if (seen.has(dep)) continue;
-            seen.add(dep);
-            visit(dep);
-          }
-        };
-        visit(chunk.fileName);
-        const extra = [...seen].filter((f) => !chunk.imports.includes(f));
-        if (!extra.length) continue;
-        const dir = chunk.fileName.split('/').slice(0, -1);
-        const rel = (f: string) => {
-          const parts = f.split('/');
-          let i = 0;
-          while (i < dir.length && dir[i] === parts[i]) i++;
-          const up = dir.length - i;
-          return `${up ? '../'.repeat(up) : './'}${parts.slice(i).join('/')}`;
-        };
-        const lines = extra.map((f) => `import${JSON.stringify(rel(f))};`).join('');
-        const mapComment = chunk.code.lastIndexOf('\n//# sourceMappingURL=');
-        chunk.code =
-          mapComment >= 0
-            ? `${chunk.code.slice(0, mapComment)}\n${lines}${chunk.code.slice(mapComment)}`
-            : `${chunk.code}\n${lines}\n`;
-        chunk.imports.push(...extra);
-      }
-    },
-  };
-}
-
 export default defineConfig(({ mode }) => {
   const iife = IIFE_BUILDS[mode];
   if (iife) {
-    return shared({
-      emptyOutDir: false,
-      lib: { entry: iife.entry, formats: ['iife'], name: 'IdConnectBundle', fileName: () => iife.file },
-      // One file: the protocol library's dynamic import is inlined too.
-      rolldownOptions: { output: { codeSplitting: false } },
-    });
+    return shared(
+      {
+        emptyOutDir: false,
+        lib: { entry: iife.entry, formats: ['iife'], name: 'IdConnectBundle', fileName: () => iife.file },
+        // One file: any dynamic import of a bundled module is inlined too.
+        rolldownOptions: { output: { codeSplitting: false } },
+      },
+      iife.plugins,
+    );
+  }
+  if (mode === 'iife-flow') {
+    return shared(
+      {
+        emptyOutDir: false,
+        lib: { entry: HOST_ENTRY, formats: ['es'], fileName: () => 'idconnect-kit-flow.js' },
+        rolldownOptions: { output: { codeSplitting: false, minify: true } },
+      },
+      [hostModules(src('flow/run.ts'), { errors: src('flow/errors.ts'), leaving: src('flow/leaving.ts') })],
+    );
   }
   return shared({
     emptyOutDir: true,

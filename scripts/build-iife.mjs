@@ -1,7 +1,8 @@
-// Builds the two one-file script-tag bundles after `vite build` (which empties dist/ and writes the ESM entries):
-// dist/idconnect-kit.iife.js and dist/idconnect-kit-provider-ui.iife.js. Both come from vite.config.ts's IIFE modes.
+// Builds the script-tag files after `vite build` (which empties dist/ and writes the ESM entries):
+// dist/idconnect-kit.iife.js, its lazy sibling dist/idconnect-kit-flow.js and dist/idconnect-kit-provider-ui.iife.js,
+// from vite.config.ts's modes of the same names.
 import { build } from 'vite';
 
-for (const mode of ['iife', 'iife-provider-ui']) {
+for (const mode of ['iife', 'iife-flow', 'iife-provider-ui']) {
   await build({ mode, logLevel: 'warn' });
 }

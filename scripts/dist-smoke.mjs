@@ -2,7 +2,7 @@
 // loads without errors, registers exactly its elements, renders them, and the IIFE sets `window.IdConnect`.
 // Prints one line per check and writes {passed, failed, skipped} to .test-results/dist.json for scripts/test.mjs.
 import { createServer } from 'node:http';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -99,13 +99,24 @@ try {
       const fns = ['verify', 'requestShareConsent', 'handleCallback', 'createButton'].filter((k) => typeof api?.[k] === 'function');
       const err = api?.IdcError ? new api.IdcError('timeout') : undefined;
       const rendered = await window.__renderAll();
-      return { fns, errCode: err?.code, frozen: Object.isFrozen(api), rendered };
+      // The lazy half of the flow: a sibling file the script imports from next to itself.
+      api.preloadProtocol?.();
+      const scripts = () => performance.getEntriesByType('resource').map((e) => e.name.split('/').pop());
+      for (let t = 0; t < 5000 && !scripts().includes('idconnect-kit-flow.js'); t += 50) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 300));
+      return { fns, errCode: err?.code, frozen: Object.isFrozen(api), rendered, loaded: scripts() };
     }).catch((e) => ({ errors: [e.message], defined: [], result: {} }));
     check('no errors, no Lit dev mode', errors.length === 0, errors.join('; '));
     check('registers <idc-verify-button> and <idc-share-button> only', defined.join() === 'idc-verify-button,idc-share-button', defined.join());
     check('window.IdConnect has verify, requestShareConsent, handleCallback, createButton', result.fns?.length === 4, result.fns?.join());
     check('window.IdConnect.IdcError makes coded errors', result.errCode === 'timeout');
     check('both elements render', result.rendered?.length === 2, result.rendered?.join());
+    const sibling = existsSync(join(DIST, 'idconnect-kit-flow.js'));
+    check(
+      sibling ? 'preloadProtocol() loads dist/idconnect-kit-flow.js without errors' : 'preloadProtocol() needs no other file',
+      sibling ? result.loaded?.includes('idconnect-kit-flow.js') : !result.loaded?.some((f) => f !== 'idconnect-kit.iife.js' && f.endsWith('.js')),
+      result.loaded?.join(', '),
+    );
   }
 
   console.log('dist/idconnect-kit-provider-ui.iife.js');

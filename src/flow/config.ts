@@ -1,16 +1,9 @@
 /** Synchronous validation of the options a flow starts with: bad input is `invalid_config`, never a hang. */
 import { IdcError } from './errors.js';
 import type { FallbackDetail, FlowMode, VerifyOptions } from './types.js';
+import { isSecureWebUrl } from './url.js';
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 const DEFAULT_TIMEOUT_S = 600;
-
-/** https, or plain http only on a loopback host (the demo and the tests). */
-export function isSecureWebUrl(url: URL): boolean {
-  if (url.username || url.password) return false;
-  if (url.protocol === 'https:') return true;
-  return url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
-}
 
 export function invalidConfig(message: string): IdcError {
   return new IdcError('invalid_config', { message });

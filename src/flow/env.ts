@@ -1,6 +1,7 @@
 /**
- * What the browser around the flow can do, checked synchronously before anything opens: Web Crypto, user
- * activation, storage, the frame we run in, in-app web views (security items 2, 13, 15, 16, 18).
+ * What the browser around the flow can do, checked synchronously inside the click before anything opens: Web Crypto,
+ * user activation, in-app web views (security items 2, 15, 18). What only a redirect needs (storage, the frame we run
+ * in) is in redirect-env.ts, off the button's first-paint path.
  */
 
 /** `crypto.subtle` exists only in secure contexts (https, localhost): PKCE needs it (item 15). */
@@ -22,63 +23,4 @@ const IN_APP = /\b(?:Instagram|FBAN|FBAV|FB_IAB|FBIOS|TikTok|musical_ly|Bytedanc
 
 export function isInAppBrowser(userAgent: string = navigator.userAgent): boolean {
   return IN_APP.test(userAgent);
-}
-
-/**
- * sessionStorage when it works (the getter can throw SecurityError, `setItem` QuotaExceededError in private modes),
- * else null (item 13).
- */
-export function usableSessionStorage(): Storage | null {
-  try {
-    const storage = window.sessionStorage;
-    const probe = 'idconnect-kit.probe';
-    storage.setItem(probe, '1');
-    storage.removeItem(probe);
-    return storage;
-  } catch {
-    return null;
-  }
-}
-
-export type FrameContext =
-  | { kind: 'top' }
-  | { kind: 'same-origin-frame' }
-  /** A frame on another origin of the same site: storage is shared with the top window, a top redirect can return. */
-  | { kind: 'same-site-frame'; top: Window }
-  /** A cross-site (or unknown) frame: storage and BroadcastChannel are partitioned; a top redirect cannot return. */
-  | { kind: 'cross-site-frame' };
-
-/** Where this document runs (item 16). */
-export function frameContext(win: Window = window): FrameContext {
-  const top = win.top;
-  if (!top || top === win) return { kind: 'top' };
-  try {
-    // Reading the top's origin throws on another origin (window.origin, unlike location.origin, is inherited by
-    // about:blank frames).
-    if (top.origin === win.origin) return { kind: 'same-origin-frame' };
-  } catch {
-    // cross-origin: look below
-  }
-  const ancestors = win.location.ancestorOrigins;
-  const topOrigin = ancestors && ancestors.length ? ancestors[ancestors.length - 1] : undefined;
-  if (topOrigin && sameSite(topOrigin, win.origin)) return { kind: 'same-site-frame', top };
-  return { kind: 'cross-site-frame' };
-}
-
-/**
- * A conservative same-site test without a public-suffix list: same scheme and the same host, or one host a
- * subdomain of the other. Anything else counts as cross-site (the safe answer: we then refuse a top redirect).
- */
-export function sameSite(a: string, b: string): boolean {
-  let ua: URL;
-  let ub: URL;
-  try {
-    ua = new URL(a);
-    ub = new URL(b);
-  } catch {
-    return false;
-  }
-  if (ua.protocol !== ub.protocol) return false;
-  const [ha, hb] = [ua.hostname, ub.hostname];
-  return ha === hb || ha.endsWith(`.${hb}`) || hb.endsWith(`.${ha}`);
 }

@@ -4,6 +4,8 @@
  * (items 3, 7, 8). After settling nothing can deliver a late result.
  */
 import { FlowCancelled, IdcError } from './errors.js';
+import type { Launch } from './launch.js';
+import { loadRun, type Run } from './load-run.js';
 import type { FlowHandle } from './types.js';
 
 export class Flow<T> implements FlowHandle<T> {
@@ -85,9 +87,23 @@ function runQuietly(cleanup: () => unknown): void {
   }
 }
 
-/** A handle that has already failed (bad options, no crypto, blocked popup). */
-export function failedFlow<T>(error: unknown): Flow<T> {
-  const flow = new Flow<T>();
-  flow.fail(error);
+/**
+ * The handle of a flow `launch()` started (or refused), handed to the lazy half (run.ts) once that has loaded. An
+ * open popup belongs to the handle at once: a second click focuses it, and a cancel, an abort or a failed load
+ * closes it.
+ */
+export function startFlow<T>(launched: Launch, signal: unknown, run: (loaded: Run, flow: Flow<T>) => void): Flow<T> {
+  const flow = new Flow<T>(launched.path === 'none' ? {} : { signal: signal as AbortSignal | undefined });
+  if (launched.path === 'popup') {
+    const popup = launched.popup;
+    flow.popup = popup;
+    flow.onCleanup(() => popup.closed || popup.close());
+  }
+  if (!flow.settled) {
+    loadRun().then(
+      (loaded) => run(loaded, flow),
+      (err: unknown) => flow.fail(err),
+    );
+  }
   return flow;
 }

@@ -1,94 +1,85 @@
 /**
- * The synchronous first step every flow shares: decide popup or redirect and, for a popup, open the blank window
- * before anything is awaited (items 1, 2, 16, 18). Calls `onFallback` before a popup→redirect switch.
+ * The synchronous first step every flow shares, run inside the click before anything is awaited (items 1, 2, 18):
+ * decide popup or redirect and, for a popup, open the blank window. Calls `onFallback` before a popup→redirect switch.
+ *
+ * Deliberately small — it is on the button's first-paint path. It never builds an error: when nothing may open it
+ * says why, and the lazy part (launch-run.ts) checks the options in full first and then turns the reason into the
+ * coded error, so errors keep the order they always had (invalid_config, crypto_unavailable, aborted, …).
  */
-import { IdcError } from './errors.js';
-import { frameContext, hasUserActivation, isInAppBrowser, usableSessionStorage } from './env.js';
-import { openBlankPopup } from './popup.js';
-import type { BaseConfig } from './config.js';
+import { hasUserActivation, isInAppBrowser } from './env.js';
+import { randomToken } from './encoding.js';
+import { isLeaving } from './leaving.js';
+import { POPUP_NAME_PREFIX } from './messages.js';
+import type { FallbackDetail } from './types.js';
+
+/** Why nothing opened: options the quick check refused, no Web Crypto, an aborted signal, a page already leaving,
+ *  no user activation, a blocked popup. */
+export type NoLaunchReason = 'config' | 'crypto' | 'aborted' | 'busy' | 'no_activation' | 'blocked';
 
 export type Launch =
   | { path: 'popup'; popup: Window }
-  | { path: 'redirect'; navigate: (url: string) => void; storage: Storage; fallback?: string };
+  | { path: 'redirect'; fallback?: string }
+  | { path: 'none'; why: NoLaunchReason };
 
-const LEAVING_RESET_MS = 10_000;
-
-/** Set once a redirect navigation started on this page; a restore from the back/forward cache clears it. */
-let leavingPage = false;
-let watchingRestore = false;
-
-function markLeaving(): void {
-  leavingPage = true;
-  // A navigation the user stopped (a beforeunload "Stay") must not block the page for good.
-  setTimeout(() => (leavingPage = false), LEAVING_RESET_MS);
-  if (watchingRestore) return;
-  watchingRestore = true; // registered on first use: importing the kit has no side effects
-  window.addEventListener('pageshow', (event) => {
-    if (event.persisted) leavingPage = false;
-  });
+/** The options the launch reads, as the caller gave them. */
+export interface LaunchOptions {
+  mode?: unknown;
+  fallback?: unknown;
+  signal?: unknown;
+  onFallback?: unknown;
 }
 
-/** Opens the popup or prepares the redirect. Throws an `IdcError` when neither can run. Synchronous. */
-export function launch(config: BaseConfig): Launch {
-  if (leavingPage) throw new IdcError('flow_in_progress', { message: 'This page is already navigating to the provider.' });
-  if (config.mode === 'redirect') return prepareRedirect(undefined);
+const WIDTH = 500;
+const HEIGHT = 680;
 
-  if (isInAppBrowser() && askFallback(config, 'in_app_browser')) return prepareRedirect('in_app_browser');
-
-  if (!hasUserActivation()) {
-    if (config.fallback === 'redirect' && askFallback(config, 'no_user_activation')) {
-      return prepareRedirect('no_user_activation');
-    }
-    throw new IdcError('popup_blocked', {
-      message: 'The sign-in window can only open from a user gesture: start the flow inside a click or key handler.',
-    });
-  }
-  const popup = openBlankPopup();
-  if (popup) return { path: 'popup', popup };
-  if (config.fallback === 'redirect' && askFallback(config, 'popup_blocked')) {
-    return prepareRedirect('popup_blocked');
-  }
-  throw new IdcError('popup_blocked');
-}
-
-function askFallback(config: BaseConfig, reason: string): boolean {
-  if (!config.onFallback) return true;
+/** Opens the blank popup. Synchronous; null when the browser blocked it. */
+export function openBlankPopup(): Window | null {
+  const left = Math.max(0, Math.round(window.screenX + (window.outerWidth - WIDTH) / 2));
+  const top = Math.max(0, Math.round(window.screenY + (window.outerHeight - HEIGHT) / 3));
   try {
-    return config.onFallback({ from: 'popup', to: 'redirect', reason }) !== false;
+    return window.open('about:blank', POPUP_NAME_PREFIX + randomToken(9), `popup=yes,width=${WIDTH},height=${HEIGHT},left=${left},top=${top}`);
   } catch {
-    return false;
+    return null;
   }
 }
 
 /**
- * The redirect path needs working sessionStorage (the transaction must survive the round trip: item 13) and a
- * window that can leave: the page itself, or — inside a same-site frame — the top window. A cross-site frame cannot
- * get the result back (its storage is partitioned from the top window's): a coded error, never a hang (item 16).
+ * Opens the popup or chooses the redirect. `ready` is a reason not to start that the caller found itself (no Web
+ * Crypto: `'crypto'`; a bad share link: `'config'`). The quick option checks here are a subset of the full ones in
+ * config.ts, so whatever opens a window passes those too. `beforePopup` runs when popup mode passed every check,
+ * just before the window opens (the popup copies this page's sessionStorage when it opens).
  */
-function prepareRedirect(fallback: string | undefined): Launch {
-  const failCode = fallback ? 'popup_blocked' : 'storage_unavailable';
-  const storage = usableSessionStorage();
-  if (!storage) {
-    throw new IdcError(fallback ? 'popup_blocked' : 'storage_unavailable', {
-      message: 'This browser blocks the session storage a redirect sign-in needs.',
-    });
+export function launch(options: LaunchOptions, ready: true | NoLaunchReason = true, beforePopup?: () => void): Launch {
+  const none = (why: NoLaunchReason): Launch => ({ path: 'none', why });
+  if (!options || typeof options !== 'object') return none('config');
+  const { mode = 'popup', fallback = 'none', signal, onFallback } = options;
+  if (
+    (mode !== 'popup' && mode !== 'redirect') ||
+    (fallback !== 'redirect' && fallback !== 'none') ||
+    (signal !== undefined && !(signal instanceof AbortSignal)) ||
+    (onFallback !== undefined && typeof onFallback !== 'function')
+  ) {
+    return none('config');
   }
-  const frame = frameContext();
-  if (frame.kind === 'cross-site-frame') {
-    throw new IdcError(failCode, {
-      message: 'Inside a cross-site frame a redirect sign-in cannot return here: use popup mode.',
-    });
-  }
-  // The provider refuses to be framed: a frame sends the top window (same origin, or same site: shared storage).
-  const target = frame.kind === 'same-site-frame' ? frame.top : frame.kind === 'same-origin-frame' ? window.top! : window;
-  const navigate = (url: string) => {
-    markLeaving();
+  if (ready !== true) return none(ready);
+  if ((signal as AbortSignal | undefined)?.aborted) return none('aborted');
+  if (mode === 'popup') beforePopup?.();
+  if (isLeaving()) return none('busy');
+  if (mode === 'redirect') return { path: 'redirect' };
+
+  const ask = (reason: string): boolean => {
     try {
-      target.location.assign(url);
-    } catch (cause) {
-      leavingPage = false;
-      throw new IdcError(failCode, { message: 'This frame may not navigate the top window.', cause });
+      return !onFallback || (onFallback as (detail: FallbackDetail) => boolean)({ from: 'popup', to: 'redirect', reason }) !== false;
+    } catch {
+      return false;
     }
   };
-  return fallback ? { path: 'redirect', navigate, storage, fallback } : { path: 'redirect', navigate, storage };
+  const fallBack = fallback === 'redirect';
+  if (isInAppBrowser() && ask('in_app_browser')) return { path: 'redirect', fallback: 'in_app_browser' };
+  if (!hasUserActivation()) {
+    return fallBack && ask('no_user_activation') ? { path: 'redirect', fallback: 'no_user_activation' } : none('no_activation');
+  }
+  const popup = openBlankPopup();
+  if (popup) return { path: 'popup', popup };
+  return fallBack && ask('popup_blocked') ? { path: 'redirect', fallback: 'popup_blocked' } : none('blocked');
 }

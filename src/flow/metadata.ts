@@ -3,7 +3,7 @@
  * `preloadProtocol()` on hover/focus makes the click fast. A failed fetch is not cached.
  */
 import { IdcError } from './errors.js';
-import { isSecureWebUrl } from './config.js';
+import { isSecureWebUrl } from './url.js';
 
 export interface ProviderMetadata {
   issuer: string;

@@ -1,6 +1,7 @@
 /**
- * The popup session: a blank window opened synchronously inside the click (item 1), navigated once the request is
- * ready, and a wait for the callback relay (item 5), with the closed-window hint handled carefully (items 3 and 4).
+ * The popup session: the blank window launch.ts opened synchronously inside the click (item 1), navigated once the
+ * request is ready, and a wait for the callback relay (item 5), with the closed-window hint handled carefully
+ * (items 3 and 4).
  *
  * Closed hint. `popup.closed` is true both when the user closed the window and when the provider's
  * Cross-Origin-Opener-Policy severed our handle (the window is still open, the user still signing in; the result
@@ -13,14 +14,12 @@
  * Anything else waits for the channel or the timeout: never a hang, never a lost result.
  */
 import { FlowCancelled, IdcError } from './errors.js';
-import { randomToken } from './encoding.js';
 import type { Flow } from './handle.js';
 import {
   ACK_TYPE,
   CALLBACK_TYPE,
   CHANNEL_PREFIX,
   MAX_PARAMS_LENGTH,
-  POPUP_NAME_PREFIX,
   SHARE_CHANNEL,
   type AckMessage,
   type CallbackMessage,
@@ -29,20 +28,6 @@ import {
 const POLL_MS = 500;
 const GRACE_MS = 2000;
 const SEVER_WINDOW_MS = 4000;
-const WIDTH = 500;
-const HEIGHT = 680;
-
-/** Opens the blank popup. Synchronous; null when the browser blocked it. */
-export function openBlankPopup(): Window | null {
-  const left = Math.max(0, Math.round(window.screenX + (window.outerWidth - WIDTH) / 2));
-  const top = Math.max(0, Math.round(window.screenY + (window.outerHeight - HEIGHT) / 3));
-  const features = `popup=yes,width=${WIDTH},height=${HEIGHT},left=${left},top=${top}`;
-  try {
-    return window.open('about:blank', POPUP_NAME_PREFIX + randomToken(9), features);
-  } catch {
-    return null;
-  }
-}
 
 export interface Expectation {
   kind: 'verify' | 'share';

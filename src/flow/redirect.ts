@@ -3,13 +3,13 @@
  * first await, so a reload cannot resubmit; the state is single-use; a response without a matching transaction is
  * `state_not_found` (not `state_mismatch`). When the page is our popup (the element runs on the callback page), the
  * response is relayed to the opener instead.
+ *
+ * This file is the synchronous half: is the response ours, clean the address bar. resume-run.ts, loaded lazily,
+ * takes the transaction and checks the response.
  */
-import { relayCallback } from '../callback.js';
 import { IdcError } from './errors.js';
-import { usableSessionStorage } from './env.js';
-import { POPUP_NAME_PREFIX, VERIFY_STORE_PREFIX, stateId } from './messages.js';
-import { createProtocol, type TransactionData } from './protocol.js';
-import { completeVerify } from './response.js';
+import { loadRun } from './load-run.js';
+import { VERIFY_STORE_PREFIX, stateId } from './messages.js';
 import type { VerifyResult } from './types.js';
 
 /** Response parameters a callback URL may carry; all are removed from the address bar on return. */
@@ -26,11 +26,12 @@ export function cleanAddressBar(): void {
   if (url.search !== before) history.replaceState(history.state, '', url.pathname + url.search + url.hash);
 }
 
-interface StoredVerify {
+/** What oidc-client-ts stored for a verify transaction (the parts the return leg reads before taking it). */
+export interface StoredVerify {
   client_id?: string;
   authority?: string;
   redirect_uri?: string;
-  data?: Partial<TransactionData>;
+  data?: { mode?: string };
 }
 
 function peekVerifyTransaction(state: string): StoredVerify | null {
@@ -43,14 +44,9 @@ function peekVerifyTransaction(state: string): StoredVerify | null {
   }
 }
 
-/**
- * Relays a response found on a page that is (probably) our popup. Null when a waiting flow took it or this is our
- * named popup window (which then closes); otherwise nobody waits for it: `state_not_found`.
- */
-export async function relayOrNotFound(search: string): Promise<null> {
-  const acked = await relayCallback(search);
-  if (acked || window.name.startsWith(POPUP_NAME_PREFIX)) return null;
-  throw new IdcError('state_not_found');
+/** Any error of the return leg as an `IdcError`. */
+export function asResumeError(err: unknown): IdcError {
+  return err instanceof IdcError ? err : new IdcError('invalid_response', { cause: err });
 }
 
 /**
@@ -71,25 +67,10 @@ export function resumeVerify(match: { clientId: string; authority?: string }): P
       return Promise.resolve(null); // another element's transaction: leave the URL to it
     }
     cleanAddressBar();
-    if (!stored || stored.data?.mode !== 'redirect' || !usableSessionStorage()) return relayOrNotFound(search);
-    return finishRedirect(params, stored).catch((err: unknown) => {
-      throw err instanceof IdcError ? err : new IdcError('invalid_response', { cause: err });
+    return loadRun().then((run) => run.finishVerifyResume(search, stored)).catch((err: unknown) => {
+      throw asResumeError(err);
     });
   } catch (err) {
-    return Promise.reject(err instanceof IdcError ? err : new IdcError('invalid_response', { cause: err }));
+    return Promise.reject(asResumeError(err));
   }
-}
-
-async function finishRedirect(params: URLSearchParams, stored: StoredVerify): Promise<VerifyResult> {
-  const protocol = await createProtocol({
-    authority: String(stored.authority),
-    clientId: String(stored.client_id),
-    redirectUri: String(stored.redirect_uri),
-    storage: window.sessionStorage,
-    maxAgeSeconds: 900,
-  });
-  const taken = await protocol.take(params);
-  if (taken.status === 'not_found') throw new IdcError('state_not_found');
-  if (taken.status === 'mismatch') throw new IdcError('state_mismatch');
-  return completeVerify(params, taken.transaction, 'redirect');
 }

@@ -49,3 +49,21 @@ test('a cancelled idc-start opens no window and starts nothing', async ({ page, 
   expect(await page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith('idconnect-kit')))).toEqual([]);
   await expect(page.locator('idc-verify-button')).not.toHaveAttribute('pending', '');
 });
+
+test('popup mode, the page itself as callback: the element in the popup relays the result and the popup closes', async ({
+  page,
+  servers,
+}) => {
+  await page.goto(`${servers.integrator.origin}/elements.html?callback=page`);
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+  const popupOpened = page.waitForEvent('popup');
+  await page.getByRole('button', { name: /Verify with ID/ }).click();
+  const popup = await popupOpened;
+  await signInAndConsent(popup);
+  const events = (await flowEvents(page, 2)) as unknown as ElementEvent[];
+  expect(events.map((e) => e.kind)).toEqual(['idc-start', 'idc-success']);
+  expect(events[1]!.detail).toMatchObject({ mode: 'popup', redirectUri: `${servers.integrator.origin}/elements.html` });
+  await expect.poll(() => popup.isClosed(), { message: 'the element in the popup relays, then the popup closes' }).toBe(true);
+  const { tokens } = await exchange(servers.provider.issuer, events[1]!.detail as NonNullable<FlowEvent['result']>);
+  expect(tokens.access_token).toBeTruthy();
+});

@@ -1,16 +1,12 @@
 import { property } from 'lit/decorators.js';
-import {
-  resumeShareConsent,
-  startShareConsent,
-  type FlowHandle,
-  type ShareConsentOptions,
-  type ShareConsentResult,
-} from '../../flow/index.js';
+import { loadRun } from '../../flow/load-run.js';
+import { startShareConsent } from '../../flow/share.js';
+import type { FlowHandle, ShareConsentOptions, ShareConsentResult } from '../../flow/types.js';
 import { shareButtonTable } from '../../i18n/tables/share-button.js';
 import { LocalizeController } from '../../i18n/localize.js';
 import { emit } from '../shared/emit.js';
 import type { IdcConsentDetail } from '../shared/events.js';
-import { FlowButton, type FlowStartOptions } from '../shared/flow-button.js';
+import { FlowButton, callbackInUrl, type FlowStartOptions } from '../shared/flow-button.js';
 
 /**
  * A native button, "Continue to {recipient-name}", that opens the provider's short-lived per-recipient share-consent
@@ -97,10 +93,18 @@ export class IdcShareButton extends FlowButton<ShareConsentResult, 'label' | 'la
   }
 
   protected override resumeFlow(): Promise<ShareConsentResult | null> {
-    return resumeShareConsent(this.state ? { state: this.state } : {});
+    // Nothing in the address bar, nothing to load; otherwise the lazy flow takes it (`resumeShareConsent`).
+    if (!callbackInUrl()) return Promise.resolve(null);
+    const match = this.state ? { state: this.state } : {};
+    return loadRun().then((run) => run.resumeShareConsent(match));
   }
 
   protected override emitResult(result: ShareConsentResult): void {
     emit<IdcConsentDetail>(this, 'idc-consent', result);
+  }
+
+  protected override warm(): void {
+    // The flow's lazy half (the popup session, the response checks): loaded before the click needs it.
+    loadRun().catch(() => {});
   }
 }

@@ -8,8 +8,9 @@
 import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
-import { FlowCancelled, type FallbackDetail, type FlowHandle, type FlowMode } from '../../flow/index.js';
-import { IdcError, toIdcError, type IdcErrorCode } from '../../flow/errors.js';
+import { FlowCancelled, IdcError, toIdcError, type IdcErrorCode } from '../../flow/errors.js';
+import { loadRun } from '../../flow/load-run.js';
+import type { FallbackDetail, FlowHandle, FlowMode } from '../../flow/types.js';
 import { tableLang, translate, type LocalizeController, type Table } from '../../i18n/localize.js';
 import { buttonStyles } from './button-styles.js';
 import { emit } from './emit.js';
@@ -33,11 +34,17 @@ interface RunningFlow<R> {
   controller: AbortController;
 }
 
-// The error texts (15 codes × 5 languages) are not on the first-paint path: loaded with the first error.
+// The error texts (15 codes × 5 languages) are not on the first-paint path: they come with the lazy half of the
+// flow (run.ts), loaded with the first error at the latest.
 let errorTable: Table<IdcErrorCode> | undefined;
 let errorTableLoad: Promise<unknown> | undefined;
 
 const CALLBACK_PARAM = /[?&#](?:state|code|token|error)=/;
+
+/** Whether the address bar may carry a callback response (cheap, deliberately loose: the flow checks for real). */
+export function callbackInUrl(): boolean {
+  return CALLBACK_PARAM.test(location.search + location.hash);
+}
 
 export abstract class FlowButton<R, K extends string = never> extends LitElement {
   /** @internal */
@@ -188,7 +195,9 @@ export abstract class FlowButton<R, K extends string = never> extends LitElement
   }
 
   protected override firstUpdated(): void {
-    if (this.mode === 'redirect' || this.fallback === 'redirect') this.resume();
+    // Redirect mode looks for its result; any mode does when the address bar carries a response — in popup mode that
+    // is the popup itself landing on this page (the default redirectUri), and the flow relays the result to the opener.
+    if (this.mode === 'redirect' || this.fallback === 'redirect' || callbackInUrl()) this.resume();
   }
 
   protected override render(): TemplateResult {
@@ -225,7 +234,7 @@ export abstract class FlowButton<R, K extends string = never> extends LitElement
     if (!this.canResume()) return;
     // Busy only when the address bar may hold a result for us; otherwise the button stays usable at once.
     // (Checked first: the flow cleans the address bar synchronously.)
-    if (CALLBACK_PARAM.test(location.search + location.hash)) {
+    if (callbackInUrl()) {
       this.resuming = true;
       this.setBusy(true);
     }
@@ -289,8 +298,8 @@ export abstract class FlowButton<R, K extends string = never> extends LitElement
   private showError(code: IdcErrorCode): void {
     this.errorCode = code;
     if (errorTable) return;
-    errorTableLoad ??= import('../../i18n/tables/errors.js').then((m) => {
-      errorTable = m.errorTable;
+    errorTableLoad ??= loadRun().then((run) => {
+      errorTable = run.errorTable;
     });
     errorTableLoad.then(
       () => this.requestUpdate(),

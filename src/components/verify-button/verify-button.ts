@@ -1,10 +1,12 @@
 import { property } from 'lit/decorators.js';
-import { preloadProtocol, resumeVerify, startVerify, type FlowHandle, type VerifyOptions, type VerifyResult } from '../../flow/index.js';
+import { loadRun } from '../../flow/load-run.js';
+import type { FlowHandle, VerifyOptions, VerifyResult } from '../../flow/types.js';
+import { preloadProtocol, startVerify } from '../../flow/verify.js';
 import { verifyButtonTable } from '../../i18n/tables/verify-button.js';
 import { LocalizeController } from '../../i18n/localize.js';
 import { emit } from '../shared/emit.js';
 import type { IdcSuccessDetail } from '../shared/events.js';
-import { FlowButton, type FlowStartOptions } from '../shared/flow-button.js';
+import { FlowButton, callbackInUrl, type FlowStartOptions } from '../shared/flow-button.js';
 
 /**
  * A native button, "Verify with {provider-name}", that runs OpenID Connect authorization code + PKCE (S256) in a popup
@@ -96,7 +98,10 @@ export class IdcVerifyButton extends FlowButton<VerifyResult, 'label'> {
   }
 
   protected override resumeFlow(): Promise<VerifyResult | null> {
-    return resumeVerify({ clientId: this.clientId!, authority: this.authority });
+    // Nothing in the address bar, nothing to load; otherwise the lazy flow takes it (`resumeVerify`).
+    if (!callbackInUrl()) return Promise.resolve(null);
+    const match = { clientId: this.clientId!, authority: this.authority };
+    return loadRun().then((run) => run.resumeVerify(match));
   }
 
   protected override emitResult(result: VerifyResult): void {

@@ -29,7 +29,7 @@ async function startServers(): Promise<Servers & { close(): Promise<void> }> {
       client_secret: CLIENT_SECRET,
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
-      redirect_uris: ['/app.html', '/callback.html'].map((p) => integrator.origin + p),
+      redirect_uris: ['/app.html', '/callback.html', '/elements.html'].map((p) => integrator.origin + p),
     },
   ];
   const provider = await startProvider({ clients: clients() });

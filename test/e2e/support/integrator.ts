@@ -209,7 +209,8 @@ function elementsPage(config: IntegratorConfig): string {
 <script type="module">
   ${RECORDER}
   const button = document.querySelector('idc-verify-button');
-  button.redirectUri = location.origin + '/callback.html';
+  // ?callback=page: the page itself is the callback (the element's default), so the popup lands on this page.
+  button.redirectUri = location.origin + (new URLSearchParams(location.search).get('callback') === 'page' ? '/elements.html' : '/callback.html');
   for (const name of ['idc-start', 'idc-success', 'idc-error', 'idc-cancel', 'idc-fallback']) {
     button.addEventListener(name, (e) => record(name, { detail: e.detail }));
   }

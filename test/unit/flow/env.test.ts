@@ -1,6 +1,7 @@
 /** Environment detection: in-app web views (item 18), frames (16), storage (13), user activation (2). */
 import { expect } from '@open-wc/testing';
-import { frameContext, hasUserActivation, isInAppBrowser, sameSite, usableSessionStorage } from '../../../src/flow/env.js';
+import { hasUserActivation, isInAppBrowser } from '../../../src/flow/env.js';
+import { frameContext, sameSite, usableSessionStorage } from '../../../src/flow/redirect-env.js';
 import { inGesture } from './helpers.js';
 
 describe('isInAppBrowser', () => {

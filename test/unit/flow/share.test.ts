@@ -1,7 +1,8 @@
 /** Share consent: link validation (item 17), token reading, state checks, and the popup round trip. */
 import { expect } from '@open-wc/testing';
 import { IdcError } from '../../../src/flow/errors.js';
-import { completeShare, resumeShareConsent, startShareConsent, validateShareLink } from '../../../src/flow/share.js';
+import { resumeShareConsent, startShareConsent, validateShareLink } from '../../../src/flow/share.js';
+import { completeShare } from '../../../src/flow/share-run.js';
 import { CALLBACK, clearKitStorage, inGesture, settle, watchWindowOpen, waitFor } from './helpers.js';
 
 /** An unsigned-looking JWT with the given payload (the browser never verifies it; the backend does). */

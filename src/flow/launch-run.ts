@@ -1,0 +1,66 @@
+/**
+ * The lazy half of launch.ts: why nothing opened, as the coded error it always was, and the redirect's own
+ * preconditions — working sessionStorage (the transaction must survive the round trip: item 13) and a window that
+ * may leave and come back (item 16). A cross-site frame cannot get the result back (its storage is partitioned from
+ * the top window's): a coded error, never a hang.
+ */
+import { FlowCancelled, IdcError } from './errors.js';
+import type { NoLaunchReason } from './launch.js';
+import { setLeaving } from './leaving.js';
+import { frameContext, usableSessionStorage } from './redirect-env.js';
+
+/** The error for a launch that opened nothing (after the options passed their full check). */
+export function noLaunchError(why: NoLaunchReason): IdcError | FlowCancelled {
+  switch (why) {
+    case 'crypto':
+      return new IdcError('crypto_unavailable');
+    case 'aborted':
+      return new FlowCancelled('aborted');
+    case 'busy':
+      return new IdcError('flow_in_progress', { message: 'This page is already navigating to the provider.' });
+    case 'no_activation':
+      return new IdcError('popup_blocked', {
+        message: 'The sign-in window can only open from a user gesture: start the flow inside a click or key handler.',
+      });
+    case 'blocked':
+      return new IdcError('popup_blocked');
+    default:
+      return new IdcError('invalid_config');
+  }
+}
+
+export interface RedirectLeg {
+  storage: Storage;
+  /** Leaves the page for `url` (the top window, inside a frame). Throws an `IdcError` when it may not. */
+  navigate: (url: string) => void;
+}
+
+/**
+ * Checks that a redirect can run and return; `fallback` is the reason when the popup path fell back to it (its
+ * failures are then `popup_blocked`). Throws an `IdcError` when it cannot.
+ */
+export function prepareRedirect(fallback: string | undefined): RedirectLeg {
+  const failCode = fallback ? 'popup_blocked' : 'storage_unavailable';
+  const storage = usableSessionStorage();
+  if (!storage) {
+    throw new IdcError(failCode, { message: 'This browser blocks the session storage a redirect sign-in needs.' });
+  }
+  const frame = frameContext();
+  if (frame.kind === 'cross-site-frame') {
+    throw new IdcError(failCode, {
+      message: 'Inside a cross-site frame a redirect sign-in cannot return here: use popup mode.',
+    });
+  }
+  // The provider refuses to be framed: a frame sends the top window (same origin, or same site: shared storage).
+  const target = frame.kind === 'same-site-frame' ? frame.top : frame.kind === 'same-origin-frame' ? window.top! : window;
+  const navigate = (url: string) => {
+    setLeaving(true);
+    try {
+      target.location.assign(url);
+    } catch (cause) {
+      setLeaving(false);
+      throw new IdcError(failCode, { message: 'This frame may not navigate the top window.', cause });
+    }
+  };
+  return { storage, navigate };
+}

@@ -1,0 +1,196 @@
+/**
+ * The script-tag build as a host page uses it: ONE `<script src=".../idconnect-kit.iife.js">` under a strict CSP
+ * (nonce + `'strict-dynamic'`, `require-trusted-types-for 'script'`). The script loads the lazy half of the flow from
+ * its sibling file `idconnect-kit-flow.js` on demand; these tests prove that this works under that CSP, end to end
+ * against a real provider, and that errors made in the sibling are `instanceof IdConnect.IdcError` (one class).
+ *
+ * Uses the built kit (dist/, or IDC_DIST_DIR): run `npm run build` first.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { test as base, expect, type Page } from '@playwright/test';
+import { errorTable } from '../../src/i18n/tables/errors.js';
+import { CLIENT_ID, CLIENT_SECRET, exchange, signInAndConsent, type FlowEvent } from './support/fixtures.js';
+import { closeServer, startProvider, type TestProvider } from './support/provider.js';
+import { distDir } from './support-journey/servers.js';
+
+const IIFE = 'idconnect-kit.iife.js';
+const SIBLING = 'idconnect-kit-flow.js';
+
+interface Site {
+  origin: string;
+  provider: TestProvider;
+}
+
+/** A host page with one script tag, under a strict CSP, and its callback page; the kit files from dist/. */
+async function startSite(): Promise<Site & { close(): Promise<void> }> {
+  const dist = distDir();
+  const server: Server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const provider = await startProvider({
+    clients: [
+      {
+        client_id: CLIENT_ID,
+        client_secret: CLIENT_SECRET,
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        redirect_uris: [`${origin}/callback.html`],
+      },
+    ],
+  });
+  server.on('request', async (req, res) => {
+    const path = new URL(req.url ?? '/', origin).pathname;
+    const kitFile = /^\/kit\/([\w.-]+\.js)$/.exec(path)?.[1];
+    if (kitFile && existsSync(dist + kitFile)) {
+      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(await readFile(dist + kitFile));
+      return;
+    }
+    const nonce = randomBytes(16).toString('base64');
+    const csp = [
+      "default-src 'self'",
+      `script-src 'nonce-${nonce}' 'strict-dynamic'`,
+      `connect-src 'self' ${provider.issuer}`,
+      "object-src 'none'",
+      "base-uri 'none'",
+      "require-trusted-types-for 'script'",
+    ].join('; ');
+    const html = (body: string) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp, 'cache-control': 'no-store' });
+      res.end(`<!doctype html><html lang="en"><meta charset="utf-8"><title>IIFE host</title>${body.replace(/NONCE/g, nonce)}</html>`);
+    };
+    if (path === '/page.html') return html(hostPage(provider.issuer, origin));
+    if (path === '/callback.html') {
+      return html(`<p>Completing sign-in…</p><script nonce="NONCE" src="/kit/${IIFE}"></script>
+<script nonce="NONCE">IdConnect.handleCallback();</script>`);
+    }
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+  });
+  return {
+    origin,
+    provider,
+    close: async () => {
+      await Promise.all([closeServer(server), provider.close()]);
+    },
+  };
+}
+
+function hostPage(issuer: string, origin: string): string {
+  return `
+<script nonce="NONCE" src="/kit/${IIFE}"></script>
+<idc-verify-button authority="${issuer}" client-id="${CLIENT_ID}" redirect-uri="${origin}/callback.html"></idc-verify-button>
+<idc-verify-button id="unreachable" authority="${origin}/no-provider" client-id="${CLIENT_ID}" provider-name="Nobody"></idc-verify-button>
+<button id="api-unreachable">API: unreachable provider</button>
+<button id="api-bad-authority">API: authority with a query</button>
+<script nonce="NONCE">
+  window.events = [];
+  window.violations = [];
+  document.addEventListener('securitypolicyviolation', (e) => violations.push(e.violatedDirective + ' ' + e.blockedURI));
+  for (const name of ['idc-start', 'idc-success', 'idc-error', 'idc-cancel']) {
+    document.addEventListener(name, (e) => events.push({ kind: name, target: e.target.id, detail: e.detail }));
+  }
+  // The public API from the same script: the error classes must be the page's own, even for errors made in the
+  // lazily loaded sibling file.
+  const api = (authority) => () =>
+    IdConnect.verify({ authority, clientId: ${JSON.stringify(CLIENT_ID)}, redirectUri: location.origin + '/callback.html' }).then(
+      () => events.push({ kind: 'api-success' }),
+      (err) => events.push({ kind: 'api-error', code: err.code, isIdcError: err instanceof IdConnect.IdcError, viaHelper: IdConnect.isIdcError(err) }),
+    );
+  document.querySelector('#api-unreachable').addEventListener('click', api(location.origin + '/no-provider'));
+  document.querySelector('#api-bad-authority').addEventListener('click', api('https://id.example.test/?query=1'));
+</script>`;
+}
+
+const test = base.extend<{ site: Site }>({
+  // eslint-disable-next-line no-empty-pattern
+  site: async ({}, use) => {
+    if (!existsSync(distDir() + IIFE)) throw new Error(`dist/ lacks ${IIFE}: run \`npm run build\` before the e2e tests.`);
+    const site = await startSite();
+    try {
+      await use(site);
+    } finally {
+      await site.close();
+    }
+  },
+});
+
+interface PageEvent {
+  kind: string;
+  target?: string;
+  detail?: Record<string, unknown>;
+  code?: string;
+  isIdcError?: boolean;
+  viaHelper?: boolean;
+}
+
+async function eventsOf(page: Page, count: number): Promise<PageEvent[]> {
+  await page.waitForFunction((n) => (window as unknown as { events: unknown[] }).events.length >= n, count);
+  return page.evaluate(() => (window as unknown as { events: PageEvent[] }).events);
+}
+
+/** Requests for the kit's files, in order. */
+function kitRequests(page: Page): string[] {
+  const seen: string[] = [];
+  page.on('request', (r) => {
+    const file = /\/kit\/([\w.-]+)$/.exec(new URL(r.url()).pathname)?.[1];
+    if (file) seen.push(file);
+  });
+  return seen;
+}
+
+test('one script tag under a strict CSP: the sibling file loads on demand and the popup flow completes', async ({ page, site }) => {
+  const requests = kitRequests(page);
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(`${site.origin}/page.html`);
+  const button = page.getByRole('button', { name: 'Verify with ID' });
+  await expect(button).toBeVisible();
+
+  const popupOpened = page.waitForEvent('popup');
+  await button.click();
+  const popup = await popupOpened;
+  await signInAndConsent(popup);
+  const events = await eventsOf(page, 2);
+  expect(events.map((e) => e.kind)).toEqual(['idc-start', 'idc-success']);
+  const result = events[1]!.detail as NonNullable<FlowEvent['result']>;
+  expect(result).toMatchObject({ mode: 'popup', clientId: CLIENT_ID, issuer: site.provider.issuer });
+  await expect.poll(() => popup.isClosed(), { message: 'the callback page (same script tag) relays and closes' }).toBe(true);
+  const { tokens } = await exchange(site.provider.issuer, result);
+  expect(tokens.access_token).toBeTruthy();
+
+  expect(requests.filter((f) => f === IIFE)).toHaveLength(1);
+  expect(requests.filter((f) => f === SIBLING), 'the sibling is fetched once, by the script itself').toHaveLength(1);
+  expect(requests.every((f) => f === IIFE || f === SIBLING), requests.join()).toBe(true);
+  expect(await page.evaluate(() => (window as unknown as { violations: string[] }).violations)).toEqual([]);
+  expect(pageErrors).toEqual([]);
+});
+
+test('errors made in the sibling file are instanceof IdConnect.IdcError, and the element shows the localized text', async ({ page, site }) => {
+  await page.goto(`${site.origin}/page.html`);
+  await expect(page.getByRole('button', { name: 'Verify with Nobody' })).toBeVisible();
+
+  // discovery_failed comes from the sibling (metadata fetch), invalid_config too (the full option check lives there).
+  await page.locator('#api-unreachable').click();
+  await page.locator('#api-bad-authority').click();
+  const apiEvents = (await eventsOf(page, 2)).filter((e) => e.kind === 'api-error');
+  expect(apiEvents).toEqual(
+    expect.arrayContaining([
+      { kind: 'api-error', code: 'discovery_failed', isIdcError: true, viaHelper: true },
+      { kind: 'api-error', code: 'invalid_config', isIdcError: true, viaHelper: true },
+    ]),
+  );
+
+  await page.getByRole('button', { name: 'Verify with Nobody' }).click();
+  await page.waitForFunction(() =>
+    (window as unknown as { events: PageEvent[] }).events.some((e) => e.kind === 'idc-error' && e.target === 'unreachable'),
+  );
+  const error = (await page.evaluate(() => (window as unknown as { events: PageEvent[] }).events)).find((e) => e.kind === 'idc-error')!;
+  expect(error.detail).toMatchObject({ code: 'discovery_failed', retryable: true });
+  // The error texts ship in the sibling file too: the line fills in once it has loaded.
+  await expect(page.locator('#unreachable').locator('[part="error"]')).toHaveText(errorTable.en.discovery_failed);
+  expect(await page.evaluate(() => (window as unknown as { violations: string[] }).violations)).toEqual([]);
+});
