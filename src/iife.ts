@@ -1,7 +1,8 @@
 /**
- * Entry of `dist/idconnect-kit.iife.js`, the one-file `<script src>` build for integrator pages: registers
- * `<idc-verify-button>` and `<idc-share-button>` and sets `window.IdConnect`. Everything is inlined (no chunks),
- * so a page needs this one file.
+ * Entry of `dist/idconnect-kit.iife.js`, the `<script src>` build for integrator pages: registers
+ * `<idc-verify-button>` and `<idc-share-button>` and sets `window.IdConnect`. A page adds this one script; the lazy
+ * half of the flow (protocol, popup session, error texts) comes on demand from `idconnect-kit-flow.js` next to it
+ * (src/flow/load-run.iife.ts), so that file must be deployed alongside.
  */
 import './components/verify-button/define.js';
 import './components/share-button/define.js';

@@ -24,3 +24,11 @@ const IN_APP = /\b(?:Instagram|FBAN|FBAV|FB_IAB|FBIOS|TikTok|musical_ly|Bytedanc
 export function isInAppBrowser(userAgent: string = navigator.userAgent): boolean {
   return IN_APP.test(userAgent);
 }
+
+/**
+ * Whether the address bar may carry a callback response (`code`, `token`, `error`, `state`). Cheap and deliberately
+ * loose — the resume functions check for real — so a page without one never loads the lazy half of the flow.
+ */
+export function callbackInUrl(): boolean {
+  return /[?&#](?:state|code|token|error)=/.test(location.search + location.hash);
+}

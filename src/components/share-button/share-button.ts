@@ -1,4 +1,5 @@
 import { property } from 'lit/decorators.js';
+import { callbackInUrl } from '../../flow/env.js';
 import { loadRun } from '../../flow/load-run.js';
 import { startShareConsent } from '../../flow/share.js';
 import type { FlowHandle, ShareConsentOptions, ShareConsentResult } from '../../flow/types.js';
@@ -6,7 +7,7 @@ import { shareButtonTable } from '../../i18n/tables/share-button.js';
 import { LocalizeController } from '../../i18n/localize.js';
 import { emit } from '../shared/emit.js';
 import type { IdcConsentDetail } from '../shared/events.js';
-import { FlowButton, callbackInUrl, type FlowStartOptions } from '../shared/flow-button.js';
+import { FlowButton, type FlowStartOptions } from '../shared/flow-button.js';
 
 /**
  * A native button, "Continue to {recipient-name}", that opens the provider's short-lived per-recipient share-consent

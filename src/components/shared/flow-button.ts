@@ -1,13 +1,17 @@
 /**
  * What `<idc-verify-button>` and `<idc-share-button>` have in common: the look attributes, the read-only `pending`
  * state, `start()`/`cancel()` around a flow handle, the idc-start → result → idc-success/idc-error/idc-cancel
- * mapping, the redirect resume on first render, back/forward-cache restore, the localized error line and the
- * detached-element rule (security items 1, 3, 6, 8, 14). Subclasses say how a flow starts and resumes, what the
- * label reads and which event carries the result.
+ * mapping, the resume on first render (a redirect's result, or our popup landing on this page), back/forward-cache
+ * restore, the localized error line and the detached-element rule (security items 1, 3, 6, 8, 14). Subclasses say
+ * how a flow starts and resumes, what the label reads and which event carries the result.
+ *
+ * This module is on the button's first-paint path: what only a click or a result needs comes with the lazy half of
+ * the flow (src/flow/run.ts, through load-run.ts), including the localized error texts.
  */
 import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
+import { callbackInUrl } from '../../flow/env.js';
 import { FlowCancelled, IdcError, toIdcError, type IdcErrorCode } from '../../flow/errors.js';
 import { loadRun } from '../../flow/load-run.js';
 import type { FallbackDetail, FlowHandle, FlowMode } from '../../flow/types.js';
@@ -39,12 +43,6 @@ interface RunningFlow<R> {
 let errorTable: Table<IdcErrorCode> | undefined;
 let errorTableLoad: Promise<unknown> | undefined;
 
-const CALLBACK_PARAM = /[?&#](?:state|code|token|error)=/;
-
-/** Whether the address bar may carry a callback response (cheap, deliberately loose: the flow checks for real). */
-export function callbackInUrl(): boolean {
-  return CALLBACK_PARAM.test(location.search + location.hash);
-}
 
 export abstract class FlowButton<R, K extends string = never> extends LitElement {
   /** @internal */
@@ -109,7 +107,7 @@ export abstract class FlowButton<R, K extends string = never> extends LitElement
   protected abstract emitResult(result: R): void;
   /** Warms what the click will need (hover, focus, idle). */
   protected warm(): void {}
-  /** Whether the element knows enough to look for its redirect result (mode or fallback `redirect`). */
+  /** Whether the element knows enough to look for a result in the address bar (see `firstUpdated`). */
   protected canResume(): boolean {
     return true;
   }

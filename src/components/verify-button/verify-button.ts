@@ -1,4 +1,5 @@
 import { property } from 'lit/decorators.js';
+import { callbackInUrl } from '../../flow/env.js';
 import { loadRun } from '../../flow/load-run.js';
 import type { FlowHandle, VerifyOptions, VerifyResult } from '../../flow/types.js';
 import { preloadProtocol, startVerify } from '../../flow/verify.js';
@@ -6,7 +7,7 @@ import { verifyButtonTable } from '../../i18n/tables/verify-button.js';
 import { LocalizeController } from '../../i18n/localize.js';
 import { emit } from '../shared/emit.js';
 import type { IdcSuccessDetail } from '../shared/events.js';
-import { FlowButton, callbackInUrl, type FlowStartOptions } from '../shared/flow-button.js';
+import { FlowButton, type FlowStartOptions } from '../shared/flow-button.js';
 
 /**
  * A native button, "Verify with {provider-name}", that runs OpenID Connect authorization code + PKCE (S256) in a popup
