@@ -45,6 +45,16 @@ export default {
   testFramework: {
     config: { timeout: wanted.length === 1 && wanted[0] === 'chromium' ? 10_000 : 20_000 },
   },
+  // A unit-test fixture asks for a real Cross-Origin-Opener-Policy with `?coop=same-origin` (the popup tests' COOP
+  // severance: the opener then sees `closed === true` while the provider's window stays open).
+  middleware: [
+    (ctx, next) => {
+      if (ctx.path.startsWith('/test/unit/') && ctx.query.coop === 'same-origin') {
+        ctx.set('Cross-Origin-Opener-Policy', 'same-origin');
+      }
+      return next();
+    },
+  ],
   plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' })],
   reporters: [defaultReporter(), summaryReporter('.test-results/wtr.json')],
 };

@@ -361,14 +361,21 @@ describe('<idc-consent-screen> decisions', () => {
     expect(seen).to.deep.equal(['allow']);
   });
 
-  it('keyboard only: Enter on Allow before arming does nothing', async () => {
+  it('keyboard only: Enter and Space on Allow before arming do nothing; once armed, Enter allows', async () => {
     const el = await connect();
     el.armDelay = 1000;
     const seen = decisions(el);
     allowButton(el).focus();
     await sendKeys({ press: 'Enter' });
-    await sendKeys({ press: 'Space' });
+    // ' ' is Space for Playwright, WebDriver and Puppeteer's WebDriver BiDi (Firefox), which rejects the name "Space".
+    await sendKeys({ press: ' ' });
+    expect(el.armed, 'still unarmed when the keys arrived').to.equal(false);
     expect(seen).to.deep.equal([]);
+    // The same keys do reach the button: once armed, Enter on it allows.
+    await armed(el);
+    expect(el.shadowRoot!.activeElement, 'focus stayed on Allow').to.equal(allowButton(el));
+    await sendKeys({ press: 'Enter' });
+    expect(seen).to.deep.equal(['allow']);
   });
 });
 

@@ -9,7 +9,19 @@ import type { IdcError } from '../../../src/flow/errors.js';
 import { createProtocol } from '../../../src/flow/protocol.js';
 import { checkMetadata } from '../../../src/flow/metadata.js';
 import { resumeVerify } from '../../../src/flow/redirect.js';
-import { AUTHORITY, CALLBACK, CLIENT_ID, FIXTURES, OTHER_ORIGIN, clearKitStorage, settle, sleep, waitFor } from './helpers.js';
+import {
+  AUTHORITY,
+  CALLBACK,
+  CLIENT_ID,
+  FIXTURES,
+  OTHER_ORIGIN,
+  clearKitStorage,
+  inGesture,
+  settle,
+  sleep,
+  trustedClick,
+  waitFor,
+} from './helpers.js';
 
 const STATE = `${'a'.repeat(32)};${'B'.repeat(22)}`;
 
@@ -39,7 +51,9 @@ describe('handleCallback relay', () => {
   it('posts our exact shape to the opener from this origin, and closes its window once acknowledged', async () => {
     const url = callbackUrl({ code: 'relay-code', state: STATE, iss: AUTHORITY });
     const received = nextMessage((e) => e.data?.type === 'idconnect-kit:callback');
-    const popup = window.open(url, 'plain-popup')!;
+    // Opened in a click: WebKit blocks window.open without one (Chromium and Firefox run without a popup blocker).
+    const [popup] = (await inGesture(() => window.open(url, 'plain-popup'))) as [Window];
+    expect(popup, 'the window opened').to.be.ok;
     const event = (await received)!;
     expect(event, 'a message arrived').not.to.equal(null);
     expect(event.origin).to.equal(location.origin);
@@ -60,7 +74,7 @@ describe('handleCallback relay', () => {
   it('relays on the BroadcastChannel named from the state when there is no opener (COOP)', async () => {
     const channel = new BroadcastChannel(`idconnect-kit:${STATE}`);
     const received = new Promise<unknown>((resolve) => (channel.onmessage = (e) => resolve(e.data)));
-    window.open(callbackUrl({ code: 'channel-code', state: STATE }), '_blank', 'noopener');
+    await inGesture(() => window.open(callbackUrl({ code: 'channel-code', state: STATE }), '_blank', 'noopener'));
     try {
       const data = (await Promise.race([received, sleep(3000)])) as { params?: string } | undefined;
       expect(data).to.include({ type: 'idconnect-kit:callback', v: 1, state: STATE });
@@ -75,10 +89,22 @@ describe('handleCallback relay', () => {
   it('never posts with "*": an opener on another origin receives nothing', async () => {
     const frame = document.createElement('iframe');
     const target = callbackUrl({ code: 'x', state: STATE });
-    const result = nextMessage((e) => e.data?.type === 'probe-result', 5000);
+    const ready = nextMessage((e) => e.data?.type === 'probe-ready', 5000);
+    let clicked = false;
+    void nextMessage((e) => e.data?.type === 'probe-clicked', 8000).then((e) => (clicked = e !== null));
+    const result = nextMessage((e) => e.data?.type === 'probe-result', 8000);
     frame.src = `${OTHER_ORIGIN}/test/unit/flow/fixtures/opener-probe.html#${encodeURIComponent(target)}`;
+    frame.style.cssText = 'position:fixed;inset-inline-start:0;inset-block-start:0;width:200px;height:100px;border:0';
     document.body.append(frame);
     try {
+      expect(await ready, 'the probe page loaded').not.to.equal(null);
+      // The probe opens its popup in a click (WebKit blocks it without one). Chromium routes clicks into a
+      // cross-origin frame only once its hit-test data arrived, a little after load: click until one lands.
+      for (let i = 0; i < 20 && !clicked; i += 1) {
+        await trustedClick(frame);
+        await sleep(100);
+      }
+      expect(clicked, 'a click reached the probe').to.equal(true);
       const event = await result;
       expect(event?.data).to.deep.equal({ type: 'probe-result', received: 0, opened: true });
     } finally {

@@ -1,5 +1,5 @@
 /**
- * Helpers for the flow unit tests (real Chromium, real windows, real BroadcastChannel).
+ * Helpers for the flow unit tests (real browsers — Chromium, Firefox, WebKitGTK — real windows, real BroadcastChannel).
  *
  * The stand-in authorization endpoint (fixtures/authorize.html) lives on this origin so a test can drive the popup's
  * window mechanics; the protocol against a real oidc-provider is the Playwright suite's job.
@@ -18,15 +18,73 @@ export const OTHER_ORIGIN = location.origin.includes('localhost')
   ? location.origin.replace('localhost', '127.0.0.1')
   : location.origin.replace('127.0.0.1', 'localhost');
 
-export function useStandInProvider(options: { issParameter?: boolean } = {}): void {
+/**
+ * Primes the stand-in provider's metadata. `coop: true` serves its authorization page with a real
+ * `Cross-Origin-Opener-Policy: same-origin` (web-test-runner.config.mjs honours `?coop=same-origin`): navigating there
+ * severs the popup from this page, which then sees `closed === true` while the window stays open.
+ */
+export function useStandInProvider(options: { issParameter?: boolean; coop?: boolean } = {}): void {
   clearMetadataCache();
   primeMetadata(AUTHORITY, {
     issuer: AUTHORITY,
-    authorization_endpoint: `${FIXTURES}/authorize.html`,
+    authorization_endpoint: `${FIXTURES}/authorize.html${options.coop ? '?coop=same-origin' : ''}`,
     token_endpoint: `${AUTHORITY}/token`,
     code_challenge_methods_supported: ['S256'],
     authorization_response_iss_parameter_supported: options.issParameter ?? true,
   });
+}
+
+/**
+ * The stand-in provider pages opened with `login_hint: 'remote'`, driven over their BroadcastChannel — the only way
+ * to reach a window that COOP severed from this page. `close()` stops listening and closes every page still open.
+ */
+export function remoteProvider(): {
+  arrived(timeoutMs?: number): Promise<{ state: string; hasOpener: boolean }>;
+  respond(state: string, code: string): void;
+  closeWindow(state: string): void;
+  close(): void;
+} {
+  const channel = new BroadcastChannel('unit-authorize');
+  const arrivals: { state: string; hasOpener: boolean }[] = [];
+  const waiting: ((arrival: { state: string; hasOpener: boolean }) => void)[] = [];
+  const states = new Set<string>();
+  channel.onmessage = (e) => {
+    if (!e.data?.arrived) return;
+    const arrival = { state: String(e.data.state), hasOpener: e.data.hasOpener === true };
+    states.add(arrival.state);
+    const next = waiting.shift();
+    if (next) next(arrival);
+    else arrivals.push(arrival);
+  };
+  return {
+    arrived(timeoutMs = 5000) {
+      const ready = arrivals.shift();
+      if (ready) return Promise.resolve(ready);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('the provider page never arrived')), timeoutMs);
+        waiting.push((arrival) => {
+          clearTimeout(timer);
+          resolve(arrival);
+        });
+      });
+    },
+    respond: (state, code) => channel.postMessage({ state, command: 'respond', code }),
+    closeWindow: (state) => channel.postMessage({ state, command: 'close' }),
+    close() {
+      for (const state of states) channel.postMessage({ state, command: 'close' });
+      channel.close();
+    },
+  };
+}
+
+/**
+ * A trusted click from the test runner (WebDriver/CDP/BiDi input) at `offset` inside `element`'s box — also into a
+ * cross-origin iframe, whose page then has real user activation.
+ */
+export async function trustedClick(element: Element, offset: [number, number] = [20, 20]): Promise<void> {
+  const box = element.getBoundingClientRect();
+  await sendMouse({ type: 'click', position: [Math.round(box.x + offset[0]), Math.round(box.y + offset[1])] });
+  await resetMouse();
 }
 
 /**
@@ -51,13 +109,20 @@ export async function inGesture<T>(fn: () => T): Promise<[T]> {
     },
     { once: true },
   );
-  const box = button.getBoundingClientRect();
-  await sendMouse({ type: 'click', position: [Math.round(box.x + 20), Math.round(box.y + 20)] });
-  await resetMouse();
+  await trustedClick(button);
   button.remove();
   if (!outcome) throw new Error('the click did not reach the button');
   if ('error' in outcome) throw outcome.error;
   return [outcome.value];
+}
+
+/**
+ * Waits until no transient user activation is left from an earlier test's click. Chromium and Firefox consume it in
+ * `window.open`; WebKit keeps it for its full 5 s (while its popup blocker already refuses after ~1 s).
+ */
+export async function activationExpired(): Promise<void> {
+  const activation = (navigator as Navigator & { userActivation?: { isActive: boolean } }).userActivation;
+  if (activation) await waitFor(() => !activation.isActive, 6000, "the last click's user activation to expire");
 }
 
 /** Counts `window.open` calls (still opening for real) until `restore()`; keeps the windows to close them. */

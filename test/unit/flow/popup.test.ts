@@ -13,7 +13,9 @@ import {
   CLIENT_ID,
   OTHER_ORIGIN,
   clearKitStorage,
+  activationExpired,
   inGesture,
+  remoteProvider,
   settle,
   sleep,
   useStandInProvider,
@@ -109,6 +111,7 @@ describe('startVerify in a popup', () => {
   });
 
   it('without user activation it opens nothing and says why (popup_blocked)', async () => {
+    await activationExpired(); // the previous test's clicks, still active for 5 s in WebKit
     const { error } = await settle(startVerify(options({ loginHint: 'respond' })).result);
     expect((error as IdcError).code).to.equal('popup_blocked');
     expect((error as IdcError).message).to.match(/user gesture/);
@@ -161,28 +164,52 @@ describe('startVerify in a popup', () => {
     expect(performance.now() - closedAt).to.be.below(4000);
   });
 
-  it('regression: COOP severance (closed right after navigation) is not a cancel — the channel still completes', async () => {
-    const [outcome] = await inGesture(() => settle(startVerify(options({ loginHint: 'wait' })).result));
-    const popup = opens.windows[0]!;
-    const state = await stateAtProvider(popup);
-    popup.close(); // what the opener sees when the provider's COOP severs the handle: closed === true
-    await sleep(3000); // longer than poll + grace: a naive closed check would have cancelled by now
-    // The callback page, opened without an opener (as after COOP), relays on the BroadcastChannel.
-    window.open(`${CALLBACK}?${new URLSearchParams({ code: 'after-coop', state, iss: AUTHORITY })}`, '_blank', 'noopener');
-    const { value, error } = await outcome;
-    expect(error).to.equal(undefined);
-    expect(value!.code).to.equal('after-coop');
-  });
+  describe('behind a real Cross-Origin-Opener-Policy at the provider (items 3, 4)', () => {
+    // The stand-in's authorization page is served with `Cross-Origin-Opener-Policy: same-origin`: navigating the
+    // popup there severs it from this page, exactly as a provider's COOP does — the opener sees `closed === true`
+    // while the window stays open (and keeps the focus), and the callback page in it has no `window.opener`.
+    let provider: ReturnType<typeof remoteProvider>;
+    beforeEach(() => {
+      useStandInProvider({ coop: true });
+      provider = remoteProvider();
+    });
+    afterEach(() => provider.close());
 
-  it('after a severance-like close, the user coming back to the page (focus) ends the flow with popup_closed', async () => {
-    const [outcome] = await inGesture(() => settle(startVerify(options({ loginHint: 'wait' })).result));
-    const popup = opens.windows[0]!;
-    await stateAtProvider(popup);
-    popup.close();
-    await sleep(700);
-    window.dispatchEvent(new FocusEvent('focus')); // headless Chromium sends no real focus change
-    const { error } = await outcome;
-    expect((error as FlowCancelled).reason).to.equal('popup_closed');
+    async function severedFlow() {
+      const [outcome] = await inGesture(() => settle(startVerify(options({ loginHint: 'remote' })).result));
+      let settled = false;
+      void outcome.then(() => (settled = true));
+      const popup = opens.windows[0]!;
+      const { state, hasOpener } = await provider.arrived();
+      expect(hasOpener, 'COOP severed the provider page from its opener').to.equal(false);
+      await waitFor(() => popup.closed, 3000, 'the severed handle to report closed');
+      return { outcome, state, settled: () => settled };
+    }
+
+    it('regression: the closed flip right after navigation is not a cancel — the channel still completes', async () => {
+      const { outcome, state, settled } = await severedFlow();
+      await sleep(3000); // longer than poll + grace: a naive closed check would have cancelled by now
+      expect(settled(), 'still waiting while the user signs in').to.equal(false);
+      // The user finishes; the provider sends the severed window to the callback, which relays on the channel.
+      provider.respond(state, 'after-coop');
+      const { value, error } = await outcome;
+      expect(error).to.equal(undefined);
+      expect(value!.code).to.equal('after-coop');
+    });
+
+    it('the user closing that window and coming back to the page ends the flow with popup_closed', async () => {
+      const { outcome, state, settled } = await severedFlow();
+      await sleep(700);
+      expect(settled(), 'a severed handle alone does not cancel').to.equal(false);
+      provider.closeWindow(state); // the user gives up and closes the provider's window…
+      await sleep(300);
+      // …and is back on this page. Firefox and WebKit move the focus back for real; headless Chromium sends no
+      // focus change, so the event is dispatched as well (a second focus event changes nothing).
+      window.dispatchEvent(new FocusEvent('focus'));
+      const { error } = await outcome;
+      expect(error).to.be.instanceOf(FlowCancelled);
+      expect((error as FlowCancelled).reason).to.equal('popup_closed');
+    });
   });
 
   it('timeout: `timeout` error, popup closed, state removed, a late result is not delivered', async () => {
