@@ -4,8 +4,9 @@
  * may leave and come back (item 16). A cross-site frame cannot get the result back (its storage is partitioned from
  * the top window's): a coded error, never a hang.
  */
-import { FlowCancelled, IdcError } from './errors.js';
-import type { NoLaunchReason } from './launch.js';
+import { FlowCancelled, IdcError, toIdcError } from './errors.js';
+import type { Flow } from './handle.js';
+import type { Launch, NoLaunchReason } from './launch.js';
 import { setLeaving } from './leaving.js';
 import { frameContext, usableSessionStorage } from './redirect-env.js';
 
@@ -27,6 +28,36 @@ export function noLaunchError(why: NoLaunchReason): IdcError | FlowCancelled {
     default:
       return new IdcError('invalid_config');
   }
+}
+
+/** The two ways a launched flow goes on, given its fully checked options. */
+export interface LaunchPaths<R, C> {
+  popup: (flow: Flow<R>, config: C, popup: Window) => Promise<void>;
+  redirect: (flow: Flow<R>, config: C, fallback: string | undefined) => Promise<void>;
+}
+
+/**
+ * Continues a flow `launch()` started, for verify and share alike: checks the options in full (`resolve`), fails the
+ * flow with the coded error when they are wrong or nothing could open, else starts its timeout and its path.
+ */
+export function continueLaunch<R, C extends { timeoutMs: number }>(
+  flow: Flow<R>,
+  launched: Launch,
+  resolve: () => C,
+  paths: LaunchPaths<R, C>,
+): void {
+  if (flow.settled) return;
+  let config: C;
+  try {
+    config = resolve();
+    if (launched.path === 'none') throw noLaunchError(launched.why);
+  } catch (err) {
+    flow.fail(err instanceof FlowCancelled ? err : toIdcError(err, 'invalid_config'));
+    return;
+  }
+  flow.setTimeout(config.timeoutMs);
+  if (launched.path === 'popup') void paths.popup(flow, config, launched.popup);
+  else void paths.redirect(flow, config, launched.fallback);
 }
 
 export interface RedirectLeg {

@@ -8,7 +8,7 @@ import { invalidConfig, resolveBaseConfig, type BaseConfig } from './config.js';
 import type { Flow } from './handle.js';
 import { decodeJwtPayload } from './jwt.js';
 import type { Launch } from './launch.js';
-import { noLaunchError, prepareRedirect } from './launch-run.js';
+import { continueLaunch, prepareRedirect } from './launch-run.js';
 import { SHARE_STORE_PREFIX } from './messages.js';
 import { PopupSession } from './popup.js';
 import { oauthError } from './response.js';
@@ -71,18 +71,7 @@ async function obtainLink(config: ShareConfig): Promise<string> {
 
 /** Continues a share flow `launch()` started: fails it with the coded error, or runs it to a result. */
 export function runShare(flow: Flow<ShareConsentResult>, options: ShareConsentOptions, launched: Launch): void {
-  if (flow.settled) return;
-  let config: ShareConfig;
-  try {
-    config = resolveShareConfig(options);
-    if (launched.path === 'none') throw noLaunchError(launched.why);
-  } catch (err) {
-    flow.fail(err instanceof FlowCancelled ? err : toIdcError(err, 'invalid_config'));
-    return;
-  }
-  flow.setTimeout(config.timeoutMs);
-  if (launched.path === 'popup') void runPopup(flow, config, launched.popup);
-  else void runRedirect(flow, config, launched.fallback);
+  continueLaunch(flow, launched, () => resolveShareConfig(options), { popup: runPopup, redirect: runRedirect });
 }
 
 async function runPopup(flow: Flow<ShareConsentResult>, config: ShareConfig, popup: Window): Promise<void> {

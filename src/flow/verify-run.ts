@@ -2,11 +2,11 @@
  * The lazy half of `startVerify` (verify.ts launched it): the options checked in full, then metadata, the PKCE
  * request through oidc-client-ts, and the popup session or the redirect departure.
  */
-import { FlowCancelled, IdcError, toIdcError } from './errors.js';
+import { IdcError, toIdcError } from './errors.js';
 import { normalizeAuthority, resolveVerifyConfig, type VerifyConfig } from './config.js';
 import type { Flow } from './handle.js';
 import type { Launch } from './launch.js';
-import { noLaunchError, prepareRedirect } from './launch-run.js';
+import { continueLaunch, prepareRedirect } from './launch-run.js';
 import { getMetadata, type ProviderMetadata } from './metadata.js';
 import { PopupSession } from './popup.js';
 import { createProtocol, loadProtocolLibrary, type Protocol } from './protocol.js';
@@ -16,18 +16,7 @@ import type { VerifyOptions, VerifyResult } from './types.js';
 
 /** Continues a verify flow `launch()` started: fails it with the coded error, or runs it to a result. */
 export function runVerify(flow: Flow<VerifyResult>, options: VerifyOptions, launched: Launch): void {
-  if (flow.settled) return;
-  let config: VerifyConfig;
-  try {
-    config = resolveVerifyConfig(options);
-    if (launched.path === 'none') throw noLaunchError(launched.why);
-  } catch (err) {
-    flow.fail(err instanceof FlowCancelled ? err : toIdcError(err, 'invalid_config'));
-    return;
-  }
-  flow.setTimeout(config.timeoutMs);
-  if (launched.path === 'popup') void runPopup(flow, config, launched.popup);
-  else void runRedirect(flow, config, launched.fallback);
+  continueLaunch(flow, launched, () => resolveVerifyConfig(options), { popup: runPopup, redirect: runRedirect });
 }
 
 /** Warms oidc-client-ts and, given an authority, its metadata. Never throws. */
