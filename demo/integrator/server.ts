@@ -9,7 +9,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { exchangeCode, isIdcServerError, verifyConsentToken } from '../../src/server/index.js';
 import { INTEGRATOR, RECIPIENTS, recipientById, type RecipientFixture } from '../shared/fixtures.js';
@@ -26,7 +25,11 @@ import {
   sendJson,
   serveStatic,
   str,
+  listen,
+  type RunningSite,
 } from '../shared/http.js';
+
+export type { RunningSite } from '../shared/http.js';
 
 export interface IntegratorOptions {
   /** Port to listen on; 0 picks a free one. Default 5173. */
@@ -44,10 +47,6 @@ export interface IntegratorOptions {
   log?: (line: string) => void;
 }
 
-export interface RunningSite {
-  url: string;
-  close(): Promise<void>;
-}
 
 type ReuseMode = 'api' | 'sdk';
 
@@ -260,7 +259,7 @@ export async function startIntegrator(options: IntegratorOptions = {}): Promise<
     }
     if (path === '/callback' || path === '/share-callback') return sendHtml(res, CALLBACK_PAGE);
     if (path.startsWith('/kit/') && (await serveStatic(res, distDir, path.slice('/kit/'.length)))) return;
-    if (path === '/demo.css' && (await serveStatic(res, SHARED_PUBLIC_DIR, 'demo.css'))) return;
+    if ((path === '/demo.css' || path === '/call.js') && (await serveStatic(res, SHARED_PUBLIC_DIR, path.slice(1)))) return;
     if (/^\/[\w-]+\.js$/.test(path) && (await serveStatic(res, PUBLIC_DIR, path.slice(1)))) return;
     if (path.startsWith('/kit/')) {
       throw new HttpError(404, 'kit_not_built', 'The kit is not built: run `npm run build` (npm start does it).');
@@ -278,18 +277,7 @@ export async function startIntegrator(options: IntegratorOptions = {}): Promise<
       sendError(res, err, log);
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 5173, host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  if (!origin) origin = `http://localhost:${port}`;
-  return {
-    url: origin,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  const site = await listen(server, options.port ?? 5173, host, origin || undefined);
+  origin ||= site.url; // the handlers read it: redirect URIs and the same-origin check
+  return site;
 }

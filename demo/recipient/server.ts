@@ -12,7 +12,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { INTEGRATOR, RECIPIENTS, recipientById, type RecipientFixture } from '../shared/fixtures.js';
 import {
@@ -28,7 +27,11 @@ import {
   sendJson,
   serveStatic,
   str,
+  listen,
+  type RunningSite,
 } from '../shared/http.js';
+
+export type { RunningSite } from '../shared/http.js';
 
 export interface RecipientOptions {
   /** Port to listen on; 0 picks a free one. Default 5174. */
@@ -45,10 +48,6 @@ export interface RecipientOptions {
   log?: (line: string) => void;
 }
 
-export interface RunningSite {
-  url: string;
-  close(): Promise<void>;
-}
 
 interface Applicant {
   id: string;
@@ -275,7 +274,7 @@ ${a.missing.length ? `<p>Still to be collected: ${a.missing.map(esc).join(', ')}
     }
     if (/^\/reuse\/[\w-]+$/.test(path)) return sendHtml(res, REUSE_PAGE);
     if (path.startsWith('/kit/') && (await serveStatic(res, distDir, path.slice('/kit/'.length)))) return;
-    if (path === '/demo.css' && (await serveStatic(res, SHARED_PUBLIC_DIR, 'demo.css'))) return;
+    if ((path === '/demo.css' || path === '/call.js') && (await serveStatic(res, SHARED_PUBLIC_DIR, path.slice(1)))) return;
     if (/^\/[\w-]+\.js$/.test(path) && (await serveStatic(res, PUBLIC_DIR, path.slice(1)))) return;
     throw new HttpError(404, 'not_found', 'No such page.');
   }
@@ -283,18 +282,7 @@ ${a.missing.length ? `<p>Still to be collected: ${a.missing.map(esc).join(', ')}
   const server = createServer((req, res) => {
     handle(req, res).catch((err) => sendError(res, err, log));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 5174, host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  if (!origin) origin = `http://localhost:${port}`;
-  return {
-    url: origin,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  const site = await listen(server, options.port ?? 5174, host, origin || undefined);
+  origin ||= site.url; // the handlers read it: redirect URIs and the same-origin check
+  return site;
 }

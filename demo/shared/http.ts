@@ -5,7 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { extname, resolve, sep } from 'node:path';
 
 /** An error a route throws to answer with `{ error: { code, message } }` and an HTTP status. */
@@ -258,4 +259,27 @@ function errorOf(record: Record<string, unknown>): { code: string; message: stri
   if (typeof e === 'string') return { code: e, message: String(record.error_description ?? record.message ?? '') };
   if (typeof record.code === 'string') return { code: record.code, message: String(record.message ?? '') };
   return { code: 'upstream_error', message: 'The other server refused the request.' };
+}
+
+/** A started demo server: its public origin and a `close()` that also drops kept-alive connections. */
+export interface RunningSite {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Listens on `host:port` (0 = a free port) and answers the site's origin (given, else `http://localhost:<port>`). */
+export async function listen(server: Server, port: number, host: string, origin?: string): Promise<RunningSite> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const bound = (server.address() as AddressInfo).port;
+  return {
+    url: origin ?? `http://localhost:${bound}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
 }

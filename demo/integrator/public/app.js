@@ -1,30 +1,11 @@
 // Integrator page logic. The elements come from /kit/idconnect-kit.iife.js; everything secret stays on this site's
 // backend: the page only relays the code (idc-success) and the consent JWT (idc-consent) to it.
 
+import { call } from '/call.js';
+
 const $ = (selector) => document.querySelector(selector);
 const errorBox = $('#error');
 
-/** Calls this site's backend; a non-2xx answer throws an Error with the backend's `code`. */
-async function call(path, body) {
-  const init = { credentials: 'same-origin', headers: { accept: 'application/json' } };
-  if (body !== undefined) {
-    init.method = 'POST';
-    init.headers['content-type'] = 'application/json';
-    init.body = JSON.stringify(body);
-  }
-  let response;
-  try {
-    response = await fetch(path, init);
-  } catch {
-    throw Object.assign(new Error('This site’s server could not be reached.'), { code: 'network' });
-  }
-  const data = await response.json().catch(() => null);
-  if (!response.ok) {
-    const message = data?.error?.message || `The server answered ${response.status}.`;
-    throw Object.assign(new Error(message), { code: data?.error?.code || `http_${response.status}` });
-  }
-  return data;
-}
 
 function describe(err) {
   return `${err.message} (${err.code || 'error'})`;

@@ -1,32 +1,14 @@
 // SDK-style reuse step: show the user's reusable documents against this business's level requirements with
 // <idc-reuse-selection>, then let this site's backend redeem the share token with the user's choice.
 
+import { call } from '/call.js';
+
 const id = location.pathname.split('/').pop();
 const selection = document.querySelector('idc-reuse-selection');
 const area = document.querySelector('#selection-area');
 const status = document.querySelector('#status');
 const errorBox = document.querySelector('#error');
 
-async function call(path, body) {
-  const init = { credentials: 'same-origin', headers: { accept: 'application/json' } };
-  if (body !== undefined) {
-    init.method = 'POST';
-    init.headers['content-type'] = 'application/json';
-    init.body = JSON.stringify(body);
-  }
-  let response;
-  try {
-    response = await fetch(path, init);
-  } catch {
-    throw Object.assign(new Error('This site’s server could not be reached.'), { code: 'network' });
-  }
-  const data = await response.json().catch(() => null);
-  if (!response.ok) {
-    const message = data?.error?.message || `The server answered ${response.status}.`;
-    throw Object.assign(new Error(message), { code: data?.error?.code || `http_${response.status}` });
-  }
-  return data;
-}
 
 function fail(err) {
   status.textContent = '';
