@@ -12,17 +12,21 @@ export default {
 
 /**
  * Keeps the modules that make up the elements' API — element classes (and the base classes they inherit from) and
- * the define modules — and drops internal helper modules, whose exports are not part of the public contract.
+ * the define modules — and drops internal helper modules, whose exports are not part of the public contract. Sorted
+ * by path, so the committed file does not depend on the file system's directory order.
  */
 function elementsOnly() {
   return {
     name: 'idc-elements-only',
     packageLinkPhase({ customElementsManifest }) {
-      customElementsManifest.modules = customElementsManifest.modules.filter(
-        (mod) =>
-          (mod.declarations ?? []).some((d) => d.customElement) ||
-          (mod.exports ?? []).some((e) => e.kind === 'custom-element-definition'),
-      );
+      customElementsManifest.modules = customElementsManifest.modules
+        .filter(
+          (mod) =>
+            (mod.declarations ?? []).some((d) => d.customElement) ||
+            (mod.exports ?? []).some((e) => e.kind === 'custom-element-definition'),
+        )
+        // The analyzer lists files in directory order, which differs between clones: sort so the file is stable.
+        .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     },
   };
 }
