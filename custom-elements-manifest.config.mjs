@@ -19,12 +19,21 @@ function elementsOnly() {
   return {
     name: 'idc-elements-only',
     packageLinkPhase({ customElementsManifest }) {
-      customElementsManifest.modules = customElementsManifest.modules
-        .filter(
-          (mod) =>
-            (mod.declarations ?? []).some((d) => d.customElement) ||
-            (mod.exports ?? []).some((e) => e.kind === 'custom-element-definition'),
-        )
+      const modules = customElementsManifest.modules;
+      const isElementModule = (mod) =>
+        (mod.declarations ?? []).some((d) => d.customElement) ||
+        (mod.exports ?? []).some((e) => e.kind === 'custom-element-definition');
+      // Base classes the analyzer does not see as elements (the buttons' FlowButton extends Lit's ReactiveElement).
+      const bases = new Set(
+        modules
+          .filter(isElementModule)
+          .flatMap((mod) => mod.declarations ?? [])
+          .map((d) => d.superclass?.module)
+          .filter(Boolean)
+          .map((path) => path.replace(/^\//, '').replace(/\.js$/, '.ts')), // "/src/x.js" names src/x.ts
+      );
+      customElementsManifest.modules = modules
+        .filter((mod) => isElementModule(mod) || bases.has(mod.path))
         // The analyzer lists files in directory order, which differs between clones: sort so the file is stable.
         .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     },

@@ -1,7 +1,7 @@
 /**
  * Builds (contract "Package"), one config, three modes:
  *
- * - `vite build` — the ESM entry points: `dist/index.js`, `dist/define.js`, `dist/callback.js` and one
+ * - `vite build` — the ESM entry points: `dist/index.js`, `dist/define.js` and one
  *   `dist/components/<name>/define.js` per element, shared code in `dist/chunks/` (Lit in its own chunk). Lit and
  *   oidc-client-ts are bundled (production builds, minified) so `dist/` also works straight from a CDN; the protocol
  *   library stays behind the flow's dynamic import as its own lazy chunk, off the button's first-paint path.
@@ -12,6 +12,8 @@
  *   (src/flow/run.ts with oidc-client-ts inlined). The modules the page must hold once (the error classes, the page
  *   state) are not bundled again: the script hands its own copies over (scripts/vite-plugin-host-modules.ts).
  * - `vite build --mode iife-provider-ui` — `dist/idconnect-kit-provider-ui.iife.js`: the provider-side screens.
+ * - `vite build --mode callback` — `dist/callback.js`, the callback page's relay (`idconnect-kit/callback`), one
+ *   self-contained ES module that shares no chunk with the rest.
  *
  * `npm run build` runs them all (scripts/build-iife.mjs runs the script-tag modes), then the declarations.
  */
@@ -29,7 +31,6 @@ const COMPONENTS = ['verify-button', 'share-button', 'consent-screen', 'reuse-se
 const ESM_ENTRIES: Record<string, string> = {
   index: src('index.ts'),
   define: src('define.ts'),
-  callback: src('callback.ts'),
   ...Object.fromEntries(COMPONENTS.map((c) => [`components/${c}/define`, src(`components/${c}/define.ts`)])),
 };
 
@@ -79,6 +80,14 @@ export default defineConfig(({ mode }) => {
       iife.plugins,
     );
   }
+  if (mode === 'callback') {
+    // The callback page's relay: one self-contained file, so that page makes one request and shares no chunk.
+    return shared({
+      emptyOutDir: false,
+      lib: { entry: src('callback.ts'), formats: ['es'], fileName: () => 'callback.js' },
+      rolldownOptions: { output: { codeSplitting: false, minify: true } },
+    });
+  }
   if (mode === 'iife-flow') {
     return shared(
       {
@@ -97,10 +106,14 @@ export default defineConfig(({ mode }) => {
         chunkFileNames: 'chunks/[name]-[hash].js',
         // Vite's library mode leaves whitespace in ES output; these files ship to browsers as they are, so minify.
         minify: true,
-        // Lit is shared by every element: one chunk, cached once. oidc-client-ts is only reached through the flow's
-        // dynamic import, so it lands in that lazy chunk by itself.
+        // Lit is shared by every element, in two chunks cached once: its reactive base (all elements; the buttons need
+        // only this) and lit-html + LitElement (the consent screen and reuse selection). oidc-client-ts is only reached
+        // through the flow's dynamic import, so it lands in that lazy chunk by itself.
         codeSplitting: {
-          groups: [{ name: 'lit', test: /node_modules[\\/](lit|lit-html|lit-element|@lit[\\/]reactive-element)[\\/]/ }],
+          groups: [
+            { name: 'reactive-element', test: /node_modules[\\/]@lit[\\/]reactive-element[\\/]/, priority: 2 },
+            { name: 'lit', test: /node_modules[\\/](lit|lit-html|lit-element)[\\/]/, priority: 1 },
+          ],
         },
       },
     },

@@ -13,12 +13,22 @@ const ROOT = resolve(fileURLToPath(import.meta.url), '../..');
 const DIST = join(ROOT, 'dist');
 const TAGS = ['idc-verify-button', 'idc-share-button', 'idc-consent-screen', 'idc-reuse-selection'];
 
+/** `idconnect-kit/define/<name>` → the built file, from package.json `exports` (checked to exist below). */
+const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8'));
+const ONE_ELEMENT = TAGS.map((tag) => {
+  const entry = pkg.exports[`./define/${tag.slice(4)}`];
+  return { tag, spec: `idconnect-kit/define/${tag.slice(4)}`, file: entry?.default?.replace(/^\.\//, '/') };
+});
+
 const pages = {
   '/iife.html': '<script src="/dist/idconnect-kit.iife.js"></script><script src="/dist/idconnect-kit.iife.js"></script>',
   '/provider-ui.html': '<script src="/dist/idconnect-kit-provider-ui.iife.js"></script>',
   '/define.html': '<script type="module">import "/dist/define.js"; import "/dist/define.js"; window.__loaded = true;</script>',
   '/index.html': '<script type="module">import * as kit from "/dist/index.js"; window.__kit = Object.keys(kit); window.__loaded = true;</script>',
   '/callback.html': '<script type="module">import * as cb from "/dist/callback.js"; window.__kit = Object.keys(cb); window.__loaded = true;</script>',
+  ...Object.fromEntries(
+    ONE_ELEMENT.filter((e) => e.file).map((e) => [`/one-${e.tag}.html`, `<script type="module">import "${e.file}"; window.__loaded = true;</script>`]),
+  ),
 };
 
 const server = createServer(async (req, res) => {
@@ -67,8 +77,8 @@ const renderAll = async () => {
   return rendered;
 };
 
-/** Opens a page; returns its errors and what it registered, after `extra` ran in it. */
-async function visit(path, extra = () => null) {
+/** Opens a page; returns its errors and what it registered, after `act(page)` and then `extra` ran in it. */
+async function visit(path, extra = () => null, act = async () => {}) {
   const context = await browser.newContext();
   await context.addInitScript({ content: `window.__renderAll = ${renderAll.toString()};` });
   const page = await context.newPage();
@@ -84,6 +94,7 @@ async function visit(path, extra = () => null) {
     await page.goto(`${origin}${path}`);
     await page.waitForFunction(() => document.readyState === 'complete' && (window.__loaded || !document.querySelector('script[type=module]')));
     const defined = await page.evaluate((tags) => tags.filter((t) => customElements.get(t)), TAGS);
+    await act(page);
     const result = await page.evaluate(extra);
     return { errors, defined, result };
   } finally {
@@ -143,6 +154,33 @@ try {
     const want = ['verify', 'requestShareConsent', 'handleCallback', 'createButton', 'IdcError', 'IdcVerifyButton', 'IdcShareButton', 'IdcConsentScreen', 'IdcReuseSelection'];
     const missing = want.filter((k) => !result?.includes(k));
     check('exports the contract names', missing.length === 0, `missing ${missing.join(', ')}`);
+  }
+
+  for (const { tag, spec, file } of ONE_ELEMENT) {
+    console.log(`${spec} (${file ?? 'missing from package.json exports'})`);
+    check('is a package export of a built file', Boolean(file) && existsSync(join(ROOT, file)), String(file));
+    if (!file) continue;
+    const { errors, defined, result } = await visit(`/one-${tag}.html`, () => window.__renderAll());
+    check(`no errors; registers <${tag}> only, and it renders`, errors.length === 0 && defined.join() === tag && result?.join() === tag, [...errors, defined.join(), result?.join()].join('; '));
+  }
+  {
+    // The built button's click path end to end: the blank popup, the lazy chunk from dist/chunks, the metadata fetch
+    // (to a closed port), and the coded error back on the element.
+    let popupOpened = false;
+    const { errors, result } = await visit('/one-idc-verify-button.html', () => window.__outcome, async (page) => {
+      await page.evaluate(() => {
+        const el = document.createElement('idc-verify-button');
+        el.setAttribute('authority', 'http://127.0.0.1:9');
+        el.setAttribute('client-id', 'smoke');
+        el.addEventListener('idc-error', (e) => (window.__outcome = e.detail.code));
+        document.body.append(el);
+      });
+      const popup = page.waitForEvent('popup', { timeout: 5000 }).then(() => true, () => false);
+      await page.locator('idc-verify-button button').click();
+      popupOpened = await popup;
+      await page.waitForFunction(() => window.__outcome, null, { timeout: 10_000 }).catch(() => {});
+    });
+    check('a click on the built verify button opens the popup and ends in discovery_failed', errors.length === 0 && result === 'discovery_failed' && popupOpened, [...errors, result, `popup ${popupOpened}`].join('; '));
   }
 
   console.log('dist/callback.js');

@@ -33,20 +33,13 @@ export const IIFE_FILES = ['idconnect-kit.iife.js', 'idconnect-kit-provider-ui.i
 export const IIFE_SIBLINGS = { 'idconnect-kit.iife.js': ['idconnect-kit-flow.js'] };
 
 /**
- * Budgets in gzip bytes (issue 2 item 6, issue 3 item 5). `target` is where a budget must get to: the verify button's
- * first-paint path is asked to be ≤ 8 kB, but Lit alone costs ~5.4 kB of it, and the theme, button CSS, the five
- * translation tables and the synchronous click path (blank popup inside the gesture) ~6.3 kB more as measured. Until
- * that is solved the CI budget is a ratchet at 13 kB (measured 12.70 kB), so the path cannot grow unseen; the gap to
- * the target is printed on every run.
+ * Budgets in gzip bytes (issue 2 item 6, issue 3 item 5). The verify button's first-paint path (≤ 8 kB) holds Lit's
+ * ReactiveElement (2.8 kB), the theme and button CSS, the element, its five-language label table and the synchronous
+ * click step (the blank popup inside the gesture); everything else comes with the lazy half of the flow. A budget
+ * may carry a `target` it has not reached yet: the gap is printed on every run.
  */
 export const BUDGETS = [
-  {
-    file: 'components/verify-button/define.js',
-    part: 'first paint',
-    gzip: 13000,
-    target: 8000,
-    what: "verify button's first-paint path",
-  },
+  { file: 'components/verify-button/define.js', part: 'first paint', gzip: 8000, what: "verify button's first-paint path" },
   { file: 'idconnect-kit.iife.js', part: 'whole', gzip: 20000, what: 'integrator IIFE' },
   { file: 'idconnect-kit-provider-ui.iife.js', part: 'whole', gzip: 14000, what: 'provider-UI IIFE' },
 ];

@@ -3,9 +3,12 @@
  * minifier leaves template text alone, so without this every indented style sheet and template ships as written.
  *
  * Conservative on purpose — it changes only what cannot change meaning:
- * - every newline is kept (line numbers, and so source maps, stay right); indentation and trailing spaces go;
- * - `css`: comments go, runs of spaces become one, spaces next to `{ } ; ,` and after `:` go — never inside quoted
- *   strings, and never at the edge of a `${…}` interpolation (a selector could continue there);
+ * - line numbers stay right (and so source maps): `html` keeps every newline; `css` drops its newlines next to
+ *   `{ } ; ,` (elsewhere one becomes a space) and puts them back after the template's closing backtick, where the
+ *   JS minifier removes them; indentation and trailing spaces go;
+ * - `css`: comments go, runs of spaces become one, spaces next to `{ } ; ,` and after `:` go, `0.5` becomes `.5` and
+ *   `#ffffff` `#fff` — never inside quoted strings, and never at the edge of a `${…}` interpolation (a selector could
+ *   continue there);
  * - `html`: only indentation and trailing spaces around newlines go (HTML renders any whitespace run as one space);
  *   templates with `<pre` or `<textarea` are left untouched.
  */
@@ -45,10 +48,17 @@ export function minifyLitLiterals(include: RegExp = /[\\/]src[\\/].*\.ts$/): Plu
         }));
         const kind = tag.name === 'css' ? 'css' : 'html';
         if (kind === 'html' && quasis.some((q) => /<(pre|textarea)\b/i.test(q.raw))) return;
+        let dropped = 0;
         quasis.forEach((q: Quasi, i) => {
-          const text = kind === 'css' ? squeezeCss(q.raw, i > 0, i < quasis.length - 1) : squeezeHtml(q.raw);
+          let text = kind === 'css' ? squeezeCss(q.raw, i > 0, i < quasis.length - 1) : squeezeHtml(q.raw);
+          if (kind === 'css') {
+            const lines = newlines(text);
+            text = joinCssLines(text, i > 0, i < quasis.length - 1);
+            dropped += lines - newlines(text);
+          }
           if (text !== q.raw) edits.push(locate(code, q, text));
         });
+        if (dropped) edits.push({ start: node.end as number, end: node.end as number, text: '\n'.repeat(dropped) });
       });
       if (!edits.length) return null;
       edits.sort((a, b) => b.start - a.start);
@@ -78,6 +88,25 @@ function walk(node: Node, visit: (n: Node) => void): void {
   }
 }
 
+function newlines(text: string): number {
+  return (text.match(/\n/g) ?? []).length;
+}
+
+/**
+ * Drops the newlines of squeezed CSS: next to `{ } ; ,` or at the template's ends they go, elsewhere each run becomes
+ * one space (it may separate two words of a selector or a value), as it does at the edge of a `${…}` interpolation.
+ * Quoted strings hold no raw newline.
+ */
+export function joinCssLines(css: string, afterExpr = false, beforeExpr = false): string {
+  return css.replace(/\n+/g, (run, at: number) => {
+    const before = css[at - 1];
+    const after = css[at + run.length];
+    if (before === undefined) return afterExpr ? ' ' : '';
+    if (after === undefined) return beforeExpr ? ' ' : '';
+    return /[{};,]/.test(before) || /[{};,]/.test(after) ? '' : ' ';
+  });
+}
+
 function squeezeLines(text: string): string {
   return text.replace(/[ \t]*\n[ \t]*/g, '\n');
 }
@@ -97,6 +126,9 @@ export function squeezeCss(raw: string, afterExpr: boolean, beforeExpr: boolean)
     s = s.replace(/[ \t]*([{};,])[ \t]*/g, '$1');
     s = s.replace(/:[ \t]+/g, ':');
     s = s.replace(/;(\s*)\}/g, '$1}');
+    // Shorter spellings of the same value: 0.5 → .5 (not inside a word or another number), #ffffff → #fff.
+    s = s.replace(/(^|[^\w.#-])0\.(\d)/g, '$1.$2');
+    s = s.replace(/#([0-9a-f])\1([0-9a-f])\2([0-9a-f])\3\b/gi, '#$1$2$3');
     return s;
   });
   let out = squeezed.join('');

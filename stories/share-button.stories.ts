@@ -1,6 +1,7 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html } from 'lit';
 import '../src/components/share-button/define.js';
+import type { PreparedFlow } from '../src/components/shared/flow-button.js';
 import { IdcShareButton } from '../src/components/share-button/share-button.js';
 import type { FlowHandle, ShareConsentResult } from '../src/flow/index.js';
 
@@ -18,8 +19,9 @@ interface Args {
 
 /** Preview only: a consent flow that never ends, so the pending look can be shown without a provider. */
 class PendingPreviewShareButton extends IdcShareButton {
-  protected override openFlow(): FlowHandle<ShareConsentResult> {
-    return { result: new Promise<ShareConsentResult>(() => {}), focus: () => {}, cancel: () => {} };
+  protected override prepareFlow(): PreparedFlow<ShareConsentResult> {
+    const handle: FlowHandle<ShareConsentResult> = { result: new Promise<ShareConsentResult>(() => {}), focus: () => {}, cancel: () => {} };
+    return { launch: () => ({ path: 'redirect' }), proceed: () => handle };
   }
 }
 if (!customElements.get('story-pending-share-button')) {

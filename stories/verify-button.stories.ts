@@ -2,6 +2,7 @@ import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html, nothing } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import '../src/components/verify-button/define.js';
+import type { PreparedFlow } from '../src/components/shared/flow-button.js';
 import { IdcVerifyButton } from '../src/components/verify-button/verify-button.js';
 import type { FlowHandle, VerifyResult } from '../src/flow/index.js';
 
@@ -22,8 +23,9 @@ interface Args {
 
 /** Preview only: a flow that never ends, so the pending look can be shown without a provider. */
 class PendingPreviewButton extends IdcVerifyButton {
-  protected override openFlow(): FlowHandle<VerifyResult> {
-    return { result: new Promise<VerifyResult>(() => {}), focus: () => {}, cancel: () => {} };
+  protected override prepareFlow(): PreparedFlow<VerifyResult> {
+    const handle: FlowHandle<VerifyResult> = { result: new Promise<VerifyResult>(() => {}), focus: () => {}, cancel: () => {} };
+    return { launch: () => ({ path: 'redirect' }), proceed: () => handle };
   }
 }
 if (!customElements.get('story-pending-verify-button')) {

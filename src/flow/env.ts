@@ -4,9 +4,12 @@
  * in) is in redirect-env.ts, off the button's first-paint path.
  */
 
-/** `crypto.subtle` exists only in secure contexts (https, localhost): PKCE needs it (item 15). */
+/**
+ * `crypto.subtle` exists only in secure contexts (https, localhost): PKCE needs it (item 15). Where it exists, so
+ * does `crypto.getRandomValues`.
+ */
 export function hasSubtleCrypto(): boolean {
-  return typeof crypto !== 'undefined' && typeof crypto.subtle?.digest === 'function' && typeof crypto.getRandomValues === 'function';
+  return Boolean(globalThis.crypto?.subtle);
 }
 
 /**

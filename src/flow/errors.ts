@@ -5,6 +5,8 @@
  * show a localized text from `src/i18n/tables/errors.ts` keyed by the same code.
  */
 
+import { RunLoadFailed } from './load-failed.js';
+
 export const ERROR_CODES = {
   invalid_config: { retryable: false, message: 'The element is not configured correctly.' },
   popup_blocked: { retryable: true, message: 'The browser blocked the sign-in window.' },
@@ -65,9 +67,13 @@ export class IdcError extends Error {
   }
 }
 
-/** Wraps anything thrown into an IdcError, keeping the original as `cause`. */
+/**
+ * Wraps anything thrown into an IdcError, keeping the original as `cause`: the lazy half of the flow that could not
+ * load is `network`, anything else `fallback`.
+ */
 export function toIdcError(err: unknown, fallback: IdcErrorCode = 'provider_error'): IdcError {
   if (err instanceof IdcError) return err;
+  if (err instanceof RunLoadFailed) return new IdcError('network', { message: err.message, cause: err.cause });
   return new IdcError(fallback, { cause: err });
 }
 
@@ -84,6 +90,13 @@ function capText(text: string, max: number): string {
 
 /** Why a flow ended without a result: the user closed the window, or the host (or the element) stopped it. */
 export type CancelReason = 'popup_closed' | 'aborted';
+
+/** What an element reports for a flow that ended without a result: `idc-cancel` or `idc-error` with this detail. */
+export type Failure = { cancel: CancelReason } | { error: IdcErrorDetail };
+
+export function failureOf(err: unknown): Failure {
+  return err instanceof FlowCancelled ? { cancel: err.reason } : { error: toIdcError(err).toDetail() };
+}
 
 /**
  * Rejection value of a flow the user or the host cancelled. Deliberately not an `IdcError`: a cancel is not a

@@ -3,7 +3,7 @@
  * listeners, timers, channels and the stored transaction) — on success, error, cancel, abort and timeout alike
  * (items 3, 7, 8). After settling nothing can deliver a late result.
  */
-import { FlowCancelled, IdcError } from './errors.js';
+import { FlowCancelled, IdcError, toIdcError } from './errors.js';
 import type { Launch } from './launch.js';
 import { loadRun, type Run } from './load-run.js';
 import type { FlowHandle } from './types.js';
@@ -87,22 +87,28 @@ function runQuietly(cleanup: () => unknown): void {
   }
 }
 
-/**
- * The handle of a flow `launch()` started (or refused), handed to the lazy half (run.ts) once that has loaded. An
- * open popup belongs to the handle at once: a second click focuses it, and a cancel, an abort or a failed load
- * closes it.
- */
-export function startFlow<T>(launched: Launch, signal: unknown, run: (loaded: Run, flow: Flow<T>) => void): Flow<T> {
+/** The flow of what `launch()` started (or refused): an open popup belongs to it from now on, closed when it ends. */
+export function adoptLaunch<T>(launched: Launch, signal: unknown): Flow<T> {
   const flow = new Flow<T>(launched.path === 'none' ? {} : { signal: signal as AbortSignal | undefined });
   if (launched.path === 'popup') {
     const popup = launched.popup;
     flow.popup = popup;
     flow.onCleanup(() => popup.closed || popup.close());
   }
+  return flow;
+}
+
+/**
+ * The handle of a flow `launch()` started (or refused), handed to the lazy half (run.ts) once that has loaded. An
+ * open popup belongs to the handle at once: a second click focuses it, and a cancel, an abort or a failed load
+ * closes it.
+ */
+export function startFlow<T>(launched: Launch, signal: unknown, run: (loaded: Run, flow: Flow<T>) => void): Flow<T> {
+  const flow = adoptLaunch<T>(launched, signal);
   if (!flow.settled) {
     loadRun().then(
       (loaded) => run(loaded, flow),
-      (err: unknown) => flow.fail(err),
+      (err: unknown) => flow.fail(toIdcError(err)),
     );
   }
   return flow;

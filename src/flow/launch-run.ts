@@ -7,8 +7,27 @@
 import { FlowCancelled, IdcError, toIdcError } from './errors.js';
 import type { Flow } from './handle.js';
 import type { Launch, NoLaunchReason } from './launch.js';
-import { setLeaving } from './leaving.js';
+import { page } from './leaving.js';
 import { frameContext, usableSessionStorage } from './redirect-env.js';
+
+const LEAVING_RESET_MS = 10_000;
+let watchingRestore = false;
+
+/**
+ * Marks the page as leaving for the provider (`page.leaving`, which the synchronous launch reads), or not. A restore
+ * from the back/forward cache, or a navigation the user stopped, clears it.
+ */
+function setLeaving(value: boolean): void {
+  page.leaving = value;
+  if (!value) return;
+  // A navigation the user stopped (a beforeunload "Stay") must not block the page for good.
+  setTimeout(() => (page.leaving = false), LEAVING_RESET_MS);
+  if (watchingRestore) return;
+  watchingRestore = true; // registered on first use: importing the kit has no side effects
+  window.addEventListener('pageshow', (event) => {
+    if (event.persisted) page.leaving = false;
+  });
+}
 
 /** The error for a launch that opened nothing (after the options passed their full check). */
 export function noLaunchError(why: NoLaunchReason): IdcError | FlowCancelled {

@@ -6,10 +6,9 @@
  * says why, and the lazy part (launch-run.ts) checks the options in full first and then turns the reason into the
  * coded error, so errors keep the order they always had (invalid_config, crypto_unavailable, aborted, …).
  */
-import { hasUserActivation, isInAppBrowser } from './env.js';
-import { randomToken } from './encoding.js';
-import { isLeaving } from './leaving.js';
-import { POPUP_NAME_PREFIX } from './messages.js';
+import { hasSubtleCrypto, hasUserActivation, isInAppBrowser } from './env.js';
+import { page } from './leaving.js';
+import { POPUP_NAME_PREFIX } from './popup-name.js';
 import type { FallbackDetail } from './types.js';
 
 /** Why nothing opened: options the quick check refused, no Web Crypto, an aborted signal, a page already leaving,
@@ -37,10 +36,17 @@ export function openBlankPopup(): Window | null {
   const left = Math.max(0, Math.round(window.screenX + (window.outerWidth - WIDTH) / 2));
   const top = Math.max(0, Math.round(window.screenY + (window.outerHeight - HEIGHT) / 3));
   try {
-    return window.open('about:blank', POPUP_NAME_PREFIX + randomToken(9), `popup=yes,width=${WIDTH},height=${HEIGHT},left=${left},top=${top}`);
+    // A fresh name per flow, so an old popup is never reused. Only a hint (resume-run.ts, callback.ts), not a secret.
+    const name = POPUP_NAME_PREFIX + crypto.getRandomValues(new Uint32Array(2)).join('');
+    return window.open('about:blank', name, `popup=yes,width=${WIDTH},height=${HEIGHT},left=${left},top=${top}`);
   } catch {
     return null;
   }
+}
+
+/** The synchronous step of a verify flow (`startVerify`, the verify button): PKCE needs Web Crypto, then `launch()`. */
+export function launchVerify(options: LaunchOptions): Launch {
+  return launch(options, hasSubtleCrypto() || 'crypto');
 }
 
 /**
@@ -64,7 +70,7 @@ export function launch(options: LaunchOptions, ready: true | NoLaunchReason = tr
   if (ready !== true) return none(ready);
   if ((signal as AbortSignal | undefined)?.aborted) return none('aborted');
   if (mode === 'popup') beforePopup?.();
-  if (isLeaving()) return none('busy');
+  if (page.leaving) return none('busy');
   if (mode === 'redirect') return { path: 'redirect' };
 
   const ask = (reason: string): boolean => {

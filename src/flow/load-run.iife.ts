@@ -9,8 +9,8 @@
  * `instanceof IdcError` holds for every error, whichever file created it.
  */
 import * as errors from './errors.js';
-import { IdcError } from './errors.js';
 import * as leaving from './leaving.js';
+import { RunLoadFailed } from './load-failed.js';
 import type { Run } from './load-run.js';
 
 export type { Run };
@@ -36,7 +36,7 @@ export function loadRun(): Promise<Run> {
     },
     (cause: unknown) => {
       run = undefined;
-      throw new IdcError('network', { message: 'Could not load the sign-in code.', cause });
+      throw new RunLoadFailed(cause);
     },
   ));
 }

@@ -6,16 +6,19 @@
  * This is the ES-module loader (the package's `dist/` chunks, the tests). The script-tag build swaps in
  * load-run.iife.ts, which loads the same code from a file next to the script; nothing else differs between the two.
  */
-import { IdcError } from './errors.js';
+import { RunLoadFailed } from './load-failed.js';
 
 export type Run = typeof import('./run.js');
 
 let run: Promise<Run> | undefined;
 
-/** One request, shared; retried after a failure (an offline moment must not break the button for good). */
+/**
+ * One request, shared; retried after a failure (an offline moment must not break the button for good). Rejects with
+ * `RunLoadFailed`, which `toIdcError` turns into the `network` error.
+ */
 export function loadRun(): Promise<Run> {
   return (run ??= import('./run.js').catch((cause: unknown) => {
     run = undefined;
-    throw new IdcError('network', { message: 'Could not load the sign-in code.', cause });
+    throw new RunLoadFailed(cause);
   }));
 }

@@ -15,8 +15,7 @@ export const CHANNEL_PREFIX = 'idconnect-kit:';
 /** Extra channel for share-consent results, for a share flow started without an expected `state`. */
 export const SHARE_CHANNEL = 'idconnect-kit:share';
 
-/** Prefix of the popup's `window.name` — a hint for the callback that it runs in our popup. */
-export const POPUP_NAME_PREFIX = 'idconnect-kit-';
+export { POPUP_NAME_PREFIX } from './popup-name.js';
 
 /** sessionStorage prefix of verify transactions (oidc-client-ts state store; key = prefix + state id). */
 export const VERIFY_STORE_PREFIX = 'idconnect-kit.';

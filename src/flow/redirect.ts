@@ -7,7 +7,7 @@
  * This file is the synchronous half: is the response ours, clean the address bar. resume-run.ts, loaded lazily,
  * takes the transaction and checks the response.
  */
-import { IdcError } from './errors.js';
+import { toIdcError, type IdcError } from './errors.js';
 import { loadRun } from './load-run.js';
 import { VERIFY_STORE_PREFIX, stateId } from './messages.js';
 import type { VerifyResult } from './types.js';
@@ -46,7 +46,7 @@ function peekVerifyTransaction(state: string): StoredVerify | null {
 
 /** Any error of the return leg as an `IdcError`. */
 export function asResumeError(err: unknown): IdcError {
-  return err instanceof IdcError ? err : new IdcError('invalid_response', { cause: err });
+  return toIdcError(err, 'invalid_response');
 }
 
 /**

@@ -52,7 +52,10 @@ function resolveShareConfig(options: ShareConsentOptions): ShareConfig {
   }
   const { shareLink } = options;
   if (typeof shareLink === 'function') config.linkSource = shareLink;
-  else config.link = validateShareLink(shareLink);
+  else if (shareLink === undefined || shareLink === null || shareLink === '') {
+    // Missing is a setup mistake (invalid_config); a link that is there but unsafe is invalid_share_link.
+    throw invalidConfig('shareLink is required: a URL string, or a function returning one.');
+  } else config.link = validateShareLink(shareLink);
   return config;
 }
 

@@ -5,9 +5,9 @@
  *
  * This file is the synchronous half (inside the click, and on return); share-run.ts is the lazy one.
  */
-import { IdcError } from './errors.js';
+import { IdcError, toIdcError } from './errors.js';
 import { startFlow } from './handle.js';
-import { launch } from './launch.js';
+import { launch, type Launch } from './launch.js';
 import { loadRun } from './load-run.js';
 import { cleanAddressBar } from './redirect.js';
 import { removeShareRecords, shareRecordKeys, takeShareRecord } from './share-records.js';
@@ -34,6 +34,14 @@ export function validateShareLink(link: unknown): string {
 
 /** MUST be called synchronously inside the click handler: the popup opens before the first await. */
 export function startShareConsent(options: ShareConsentOptions): FlowHandle<ShareConsentResult> {
+  const launched = launchShare(options);
+  return startFlow<ShareConsentResult>(launched, options?.signal, (run, flow) => run.runShare(flow, options, launched));
+}
+
+/**
+ * The synchronous step of a share flow: a link given as a string is checked before anything opens, then `launch()`.
+ */
+export function launchShare(options: ShareConsentOptions): Launch {
   let ready: true | 'config' = true;
   const link = options?.shareLink;
   if (typeof link !== 'function') {
@@ -44,8 +52,7 @@ export function startShareConsent(options: ShareConsentOptions): FlowHandle<Shar
     }
   }
   // Before the popup opens: its copy of sessionStorage must not hold a stale redirect record.
-  const launched = launch(options, ready, removeShareRecords);
-  return startFlow<ShareConsentResult>(launched, options?.signal, (run, flow) => run.runShare(flow, options, launched));
+  return launch(options, ready, removeShareRecords);
 }
 
 /** Public API: `startShareConsent(options).result`. Call it inside a user gesture. */
@@ -67,8 +74,12 @@ export function resumeShareConsent(match: { state?: string } = {}): Promise<Shar
     cleanAddressBar();
     const record = takeShareRecord();
     const expected = match.state ?? record?.state ?? undefined;
-    return loadRun().then((run) => run.finishShareResume(search, record !== null, expected));
+    return loadRun()
+      .then((run) => run.finishShareResume(search, record !== null, expected))
+      .catch((err: unknown) => {
+        throw toIdcError(err, 'invalid_response');
+      });
   } catch (err) {
-    return Promise.reject(err instanceof IdcError ? err : new IdcError('invalid_response', { cause: err }));
+    return Promise.reject(toIdcError(err, 'invalid_response'));
   }
 }

@@ -3,15 +3,13 @@
  * (the kit never exchanges it). The popup opens synchronously, before the first await (item 1); everything after
  * that — option checks in full, metadata, PKCE, the popup session — is the lazy half, verify-run.ts.
  */
-import { hasSubtleCrypto } from './env.js';
 import { startFlow } from './handle.js';
-import { launch } from './launch.js';
-import { loadRun } from './load-run.js';
+import { launchVerify } from './launch.js';
 import type { FlowHandle, VerifyOptions, VerifyResult } from './types.js';
 
 /** MUST be called synchronously inside the click handler: the popup (about:blank) opens before the first await. */
 export function startVerify(options: VerifyOptions): FlowHandle<VerifyResult> {
-  const launched = launch(options, hasSubtleCrypto() || 'crypto');
+  const launched = launchVerify(options);
   return startFlow<VerifyResult>(launched, options?.signal, (run, flow) => run.runVerify(flow, options, launched));
 }
 
@@ -20,13 +18,4 @@ export function verify(options: VerifyOptions): Promise<VerifyResult> {
   return startVerify(options).result;
 }
 
-/**
- * Warms the lazily loaded flow (and oidc-client-ts) and, given an authority, the provider metadata. The element
- * calls it on hover, focus or idle. Never throws.
- */
-export function preloadProtocol(authority?: string): void {
-  loadRun().then(
-    (run) => run.preload(authority),
-    () => {},
-  );
-}
+export { preloadProtocol } from './preload.js';

@@ -4,7 +4,7 @@
  * Order (contract): the nearest `[lang]` ancestor, crossing shadow roots, then `navigator.languages`, then English.
  * Tables are per element (`src/i18n/tables/*.ts`) so a bundle carries only the strings of the elements it ships.
  */
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ReactiveController, ReactiveControllerHost } from '@lit/reactive-element';
 
 export const LANGS = ['en', 'de', 'es', 'fr', 'ar'] as const;
 export type Lang = (typeof LANGS)[number];
@@ -12,7 +12,8 @@ export type Lang = (typeof LANGS)[number];
 /** A translation table: English is complete and the fallback; other languages must have every key too. */
 export type Table<K extends string> = Record<Lang, Record<K, string>>;
 
-const RTL = new Set(['ar', 'he', 'fa', 'ur']);
+/** The table languages written right to left. */
+const RTL: ReadonlySet<string> = new Set<Lang>(['ar']);
 
 /** The BCP 47 tag that applies to `el`: nearest `[lang]` (through shadow roots), else the browser's first language. */
 export function resolveLocale(el: Element | null): string {
@@ -24,8 +25,7 @@ export function resolveLocale(el: Element | null): string {
     }
     node = node.parentNode ?? (node instanceof ShadowRoot ? node.host : null);
   }
-  const browser = typeof navigator !== 'undefined' ? (navigator.languages?.[0] ?? navigator.language) : undefined;
-  return browser || 'en';
+  return navigator.languages?.[0] || navigator.language || 'en';
 }
 
 /** Picks the table language for a BCP 47 tag: exact base-language match, else English. */
@@ -34,8 +34,12 @@ export function tableLang(locale: string): Lang {
   return (LANGS as readonly string[]).includes(base) ? base : 'en';
 }
 
+/**
+ * Whether the text shown for `locale` reads right to left. It follows the table language, not the page: on a Hebrew
+ * page the English fallback text keeps left-to-right (its punctuation and the spinner stay where English puts them).
+ */
 export function isRtl(locale: string): boolean {
-  return RTL.has(locale.toLowerCase().split(/[-_]/)[0] ?? '');
+  return RTL.has(tableLang(locale));
 }
 
 /** Replaces `{name}` placeholders. Values are inserted as text by Lit, never as HTML. */
@@ -58,7 +62,7 @@ const hosts = new Set<ReactiveControllerHost>();
 let observer: MutationObserver | undefined;
 
 function observe(): void {
-  if (observer || typeof MutationObserver === 'undefined') return;
+  if (observer) return;
   observer = new MutationObserver(() => hosts.forEach((h) => h.requestUpdate()));
   observer.observe(document.documentElement, { attributes: true, attributeFilter: ['lang'], subtree: true });
 }

@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { ERROR_CODES, IdcError, toIdcError } from '../../src/flow/errors.js';
+import { ERROR_CODES, FlowCancelled, IdcError, failureOf, toIdcError } from '../../src/flow/errors.js';
+import { RunLoadFailed } from '../../src/flow/load-failed.js';
 
 describe('IdcError', () => {
   it('carries the code, retryable flag and English message from the one table', () => {
@@ -30,5 +31,20 @@ describe('IdcError', () => {
     const wrapped = toIdcError(new TypeError('boom'), 'discovery_failed');
     expect(wrapped.code).to.equal('discovery_failed');
     expect(wrapped.cause).to.be.instanceOf(TypeError);
+  });
+
+  it('the lazy half that could not load is the network error, whatever the fallback', () => {
+    const offline = new TypeError('Failed to fetch dynamically imported module');
+    const err = toIdcError(new RunLoadFailed(offline), 'invalid_response');
+    expect(err.code).to.equal('network');
+    expect(err.retryable).to.equal(true);
+    expect(err.cause).to.equal(offline);
+  });
+
+  it('failureOf: a cancel stays a cancel, anything else is a coded error detail', () => {
+    expect(failureOf(new FlowCancelled('popup_closed'))).to.deep.equal({ cancel: 'popup_closed' });
+    expect(failureOf(new IdcError('timeout'))).to.deep.equal({ error: new IdcError('timeout').toDetail() });
+    expect(failureOf(new RunLoadFailed(null))).to.deep.include({ error: { code: 'network', message: 'Could not load the sign-in code.', retryable: true } });
+    expect(failureOf('weird')).to.deep.equal({ error: new IdcError('provider_error').toDetail() });
   });
 });

@@ -5,7 +5,7 @@ import { LocalizeController, tableLang } from '../../i18n/localize.js';
 import { consentScreenTable } from '../../i18n/tables/consent-screen.js';
 import { ArmingController, clampArmDelay } from './arming.js';
 import { fill, imageUrl, isolate, linkUrl } from './text.js';
-import { screenStyles } from './screen.styles.js';
+import { screenStyles, textTheme } from './screen.styles.js';
 import { consentScreenStyles } from './consent-screen.styles.js';
 
 export interface ConsentIntegrator {
@@ -81,7 +81,7 @@ export interface IdcConsentDecisionDetail {
  * @cssproperty --idc-screen-padding - Padding of the card (default 1.5rem).
  */
 export class IdcConsentScreen extends LitElement {
-  static override styles = [theme, screenStyles, consentScreenStyles];
+  static override styles = [theme, textTheme, screenStyles, consentScreenStyles];
 
   // `static properties` rather than decorators: same reactive properties, ~0.4 kB gzip less in the provider-UI bundle
   // (budget 14 kB with Lit), which would otherwise carry Lit's decorator code for these two elements alone.

@@ -34,3 +34,37 @@ export const screenStyles = css`
     .actions button:disabled { color: GrayText; border-color: GrayText }
   }
 `;
+
+/**
+ * The screens' part of the theme (shared/theme.ts): text, muted text and border colors, in the same light/dark/auto
+ * and forced-colors cases.
+ */
+export const textTheme = css`
+  :host {
+    --_idc-text: var(--idc-color-text, #1b1f24);
+    --_idc-muted: var(--idc-color-muted, #505a66);
+    --_idc-border: var(--idc-color-border, #767f8a);
+  }
+
+  :host([theme='dark']) {
+    --_idc-text: var(--idc-color-text, #eef1f4);
+    --_idc-muted: var(--idc-color-muted, #b5bdc7);
+    --_idc-border: var(--idc-color-border, #8a949f);
+  }
+
+  @media (prefers-color-scheme: dark) {
+    :host(:not([theme='light']):not([theme='dark'])) {
+      --_idc-text: var(--idc-color-text, #eef1f4);
+      --_idc-muted: var(--idc-color-muted, #b5bdc7);
+      --_idc-border: var(--idc-color-border, #8a949f);
+    }
+  }
+
+  @media (forced-colors: active) {
+    :host {
+      --_idc-text: CanvasText;
+      --_idc-muted: CanvasText;
+      --_idc-border: ButtonText;
+    }
+  }
+`;

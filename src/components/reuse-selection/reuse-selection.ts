@@ -17,7 +17,7 @@ import {
   type ReuseRecipient,
   type ReuseRequirement,
 } from './model.js';
-import { screenStyles } from '../consent-screen/screen.styles.js';
+import { screenStyles, textTheme } from '../consent-screen/screen.styles.js';
 import { reuseSelectionStyles } from './reuse-selection.styles.js';
 
 export type {
@@ -69,7 +69,7 @@ export type {
  * @cssproperty --idc-screen-padding - Padding of the card (default 1.5rem).
  */
 export class IdcReuseSelection extends LitElement {
-  static override styles = [theme, screenStyles, reuseSelectionStyles];
+  static override styles = [theme, textTheme, screenStyles, reuseSelectionStyles];
 
   // `static properties` rather than decorators: ~0.4 kB gzip less in the provider-UI bundle (budget 14 kB with Lit).
   static override properties = {

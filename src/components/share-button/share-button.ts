@@ -1,13 +1,13 @@
-import { property } from 'lit/decorators.js';
+import type { PropertyDeclarations } from '@lit/reactive-element';
 import { callbackInUrl } from '../../flow/env.js';
 import { loadRun } from '../../flow/load-run.js';
-import { startShareConsent } from '../../flow/share.js';
-import type { FlowHandle, ShareConsentOptions, ShareConsentResult } from '../../flow/types.js';
+import { launchShare } from '../../flow/share.js';
+import type { ShareConsentOptions, ShareConsentResult } from '../../flow/types.js';
 import { shareButtonTable } from '../../i18n/tables/share-button.js';
 import { LocalizeController } from '../../i18n/localize.js';
 import { emit } from '../shared/emit.js';
 import type { IdcConsentDetail } from '../shared/events.js';
-import { FlowButton, type FlowStartOptions } from '../shared/flow-button.js';
+import { FlowButton, type FlowStartOptions, type PreparedFlow } from '../shared/flow-button.js';
 
 /**
  * A native button, "Continue to {recipient-name}", that opens the provider's short-lived per-recipient share-consent
@@ -50,27 +50,31 @@ import { FlowButton, type FlowStartOptions } from '../shared/flow-button.js';
  * @cssproperty --idc-button-font-weight - Label font weight (default 600).
  */
 export class IdcShareButton extends FlowButton<ShareConsentResult, 'label' | 'labelGeneric'> {
+  /** @internal */
+  static override properties: PropertyDeclarations = {
+    shareLink: { attribute: false },
+    recipientName: { attribute: 'recipient-name' },
+    state: {},
+  };
+
   /**
    * The share-consent link from the host backend (`POST /api/share-link`), or a function that fetches it. A function
    * is called after the popup has opened, so the click keeps its user activation. Only `https:` (or
    * `http://localhost`) links are opened; anything else is `invalid_share_link`.
    */
-  @property({ attribute: false }) shareLink?: string | (() => Promise<string>);
+  shareLink?: string | (() => Promise<string>);
 
   /** Shown in the label: "Continue to {recipient-name}". */
-  @property({ attribute: 'recipient-name' }) recipientName = '';
+  recipientName = '';
 
   /** The `state` the backend bound to this share link; a different one in the response is `state_mismatch`. */
-  @property() state?: string;
+  state?: string;
 
   protected readonly l10n = new LocalizeController(this, shareButtonTable);
 
-  protected override configProblem(): string | undefined {
+  protected override canStart(): boolean {
     const link = this.shareLink;
-    if (typeof link !== 'function' && (typeof link !== 'string' || link === '')) {
-      return 'the "shareLink" property must be a URL string or a function returning one';
-    }
-    return super.configProblem();
+    return (typeof link === 'function' || (typeof link === 'string' && link !== '')) && super.canStart();
   }
 
   protected override labelText(): string {
@@ -79,11 +83,12 @@ export class IdcShareButton extends FlowButton<ShareConsentResult, 'label' | 'la
       : this.l10n.t('labelGeneric');
   }
 
-  protected override openFlow(options: FlowStartOptions): FlowHandle<ShareConsentResult> {
-    return startShareConsent(this.shareOptions(options));
+  protected override prepareFlow(base: FlowStartOptions): PreparedFlow<ShareConsentResult> {
+    const options = this.shareOptions(base);
+    return { launch: () => launchShare(options), proceed: (run, launched) => run.continueShare(launched, options) };
   }
 
-  /** The options `startShareConsent` gets for a click. */
+  /** The options of the share flow a click starts. */
   protected shareOptions(options: FlowStartOptions): ShareConsentOptions {
     return {
       ...options,

@@ -3,7 +3,7 @@
  * full width, pending spinner and the error line. Reads only the `--_idc-*` private values of `theme.ts`, plus
  * `--idc-button-*` overrides. Logical properties only, so RTL needs nothing extra.
  */
-import { css } from 'lit';
+import { css } from '@lit/reactive-element';
 
 export const buttonStyles = css`
   :host {
@@ -47,7 +47,7 @@ export const buttonStyles = css`
     line-height: 1.2;
     text-align: center;
     cursor: pointer;
-    transition: filter 0.15s ease;
+    transition: filter 0.15s;
   }
   :host([full-width]) .base {
     inline-size: 100%;
@@ -110,9 +110,5 @@ export const buttonStyles = css`
   }
   .error:empty {
     margin: 0;
-  }
-
-  [hidden] {
-    display: none !important;
   }
 `;

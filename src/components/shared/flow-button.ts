@@ -5,17 +5,24 @@
  * restore, the localized error line and the detached-element rule (security items 1, 3, 6, 8, 14). Subclasses say
  * how a flow starts and resumes, what the label reads and which event carries the result.
  *
- * This module is on the button's first-paint path: what only a click or a result needs comes with the lazy half of
- * the flow (src/flow/run.ts, through load-run.ts), including the localized error texts.
+ * This module is on the button's first-paint path (budget 8 kB gzip with Lit, see scripts/size.mjs). Inside the click
+ * it runs only what must run there — `launch()`: the blank popup opens before anything is awaited — and hands the
+ * rest to the lazy half of the flow (src/flow/run.ts, through load-run.ts): the flow handle, the option checks in
+ * full, the coded errors and their localized texts.
+ *
+ * The buttons are Lit `ReactiveElement`s (properties, attributes, reflection, controllers, `updateComplete`) that keep
+ * their small fixed shadow DOM up to date in `update()` themselves (button-dom.ts), instead of `LitElement`: lit-html's
+ * template engine is 3 kB gzip, too much of the first-paint budget for eight nodes that never change shape.
  */
-import { LitElement, html, nothing, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
-import { ifDefined } from 'lit/directives/if-defined.js';
+import { ReactiveElement, type PropertyDeclarations, type PropertyValues } from '@lit/reactive-element';
 import { callbackInUrl } from '../../flow/env.js';
-import { FlowCancelled, IdcError, toIdcError, type IdcErrorCode } from '../../flow/errors.js';
-import { loadRun } from '../../flow/load-run.js';
+import type { Failure, IdcErrorCode } from '../../flow/errors.js';
+import type { Launch } from '../../flow/launch.js';
+import { LOAD_FAILED_MESSAGE } from '../../flow/load-failed.js';
+import { loadRun, type Run } from '../../flow/load-run.js';
 import type { FallbackDetail, FlowHandle, FlowMode } from '../../flow/types.js';
 import { tableLang, translate, type LocalizeController, type Table } from '../../i18n/localize.js';
+import { buildButton, setAttr, setText, type ButtonDom } from './button-dom.js';
 import { buttonStyles } from './button-styles.js';
 import { emit } from './emit.js';
 import type { IdcCancelDetail, IdcFallbackDetail, IdcStartDetail } from './events.js';
@@ -24,7 +31,7 @@ import { theme } from './theme.js';
 /** Keys every button table has; subclasses add their own label keys. */
 export type FlowButtonKey = 'pending' | 'popupHint';
 
-/** What the base hands to a subclass's `openFlow()`. */
+/** What the base hands to a subclass's `prepareFlow()`. */
 export interface FlowStartOptions {
   mode: FlowMode;
   fallback: 'redirect' | 'none';
@@ -33,54 +40,79 @@ export interface FlowStartOptions {
   onFallback: (detail: FallbackDetail) => boolean;
 }
 
+/**
+ * A flow a click prepared (its options read at the click): `launch` is its synchronous step inside the gesture
+ * (`launchVerify` / `launchShare`: the popup opens there), `proceed` what the lazy half of the flow does next.
+ */
+export interface PreparedFlow<R> {
+  launch(): Launch;
+  proceed(run: Run, launched: Launch): FlowHandle<R>;
+}
+
+/** The launch of a flow whose element is not configured well enough to start: the lazy half says what is wrong. */
+const REFUSED: Launch = { path: 'none', why: 'config' };
+
 interface RunningFlow<R> {
-  handle: FlowHandle<R>;
   controller: AbortController;
+  /** The popup the click opened; the handle owns it once the lazy half has taken the flow over. */
+  popup?: Window;
+  handle?: FlowHandle<R>;
 }
 
 // The error texts (15 codes × 5 languages) are not on the first-paint path: they come with the lazy half of the
 // flow (run.ts), loaded with the first error at the latest.
 let errorTable: Table<IdcErrorCode> | undefined;
-let errorTableLoad: Promise<unknown> | undefined;
 
-
-export abstract class FlowButton<R, K extends string = never> extends LitElement {
+export abstract class FlowButton<R, K extends string = never> extends ReactiveElement {
   /** @internal */
-  static override shadowRootOptions: ShadowRootInit = { ...LitElement.shadowRootOptions, delegatesFocus: true };
+  static override shadowRootOptions: ShadowRootInit = { ...ReactiveElement.shadowRootOptions, delegatesFocus: true };
   /** @internal */
   static override styles = [theme, buttonStyles];
+  /** @internal — `static properties` rather than decorators: the same reactive properties, ~0.3 kB less to paint. */
+  static override properties: PropertyDeclarations = {
+    mode: {},
+    fallback: {},
+    timeout: { type: Number },
+    redirectUri: { attribute: 'redirect-uri' },
+    disabled: { type: Boolean, reflect: true },
+    variant: { reflect: true, useDefault: true },
+    theme: { reflect: true, useDefault: true },
+    size: { reflect: true, useDefault: true },
+    shape: { reflect: true, useDefault: true },
+    fullWidth: { type: Boolean, reflect: true, attribute: 'full-width' },
+    pending: { type: Boolean, reflect: true },
+  };
 
   /** `popup` (default) or `redirect` (full-page navigation, the result arrives after the return). */
-  @property() mode: FlowMode = 'popup';
+  mode: FlowMode = 'popup';
 
   /** `redirect` \| `none` (default): what to do when a popup cannot open. */
-  @property() fallback: 'redirect' | 'none' = 'none';
+  fallback: 'redirect' | 'none' = 'none';
 
   /** Seconds before a waiting flow ends with the `timeout` error. */
-  @property({ type: Number }) timeout = 600;
+  timeout = 600;
 
   /** Where the provider sends the browser back; default: the page URL without query and hash. */
-  @property({ attribute: 'redirect-uri' }) redirectUri?: string;
+  redirectUri?: string;
 
-  @property({ type: Boolean, reflect: true }) disabled = false;
+  disabled = false;
 
   /** `filled` (default) \| `outline`. */
-  @property({ reflect: true, useDefault: true }) variant: 'filled' | 'outline' = 'filled';
+  variant: 'filled' | 'outline' = 'filled';
 
   /** `light` \| `dark` \| `auto` (default: follows `prefers-color-scheme`). */
-  @property({ reflect: true, useDefault: true }) theme: 'light' | 'dark' | 'auto' = 'auto';
+  theme: 'light' | 'dark' | 'auto' = 'auto';
 
   /** `small` \| `medium` (default) \| `large`. */
-  @property({ reflect: true, useDefault: true }) size: 'small' | 'medium' | 'large' = 'medium';
+  size: 'small' | 'medium' | 'large' = 'medium';
 
   /** `rectangular` (default) \| `pill`. */
-  @property({ reflect: true, useDefault: true }) shape: 'rectangular' | 'pill' = 'rectangular';
+  shape: 'rectangular' | 'pill' = 'rectangular';
 
   /** Stretch to the width of the container. */
-  @property({ type: Boolean, reflect: true, attribute: 'full-width' }) fullWidth = false;
+  fullWidth = false;
 
   /** True while a flow runs. Reflected as the `pending` attribute; read-only for hosts (writes are ignored). */
-  @property({ type: Boolean, reflect: true })
   get pending(): boolean {
     return this.busy;
   }
@@ -88,7 +120,8 @@ export abstract class FlowButton<R, K extends string = never> extends LitElement
     // Read-only for hosts: only the element's own flow changes it (see setBusy).
   }
 
-  @state() private errorCode?: IdcErrorCode;
+  /** The code of the error the line shows (not a declared property: `showError` re-renders). */
+  private errorCode?: IdcErrorCode;
 
   /** The subclass's texts: `new LocalizeController(this, itsTable)` as a field initializer. */
   protected abstract readonly l10n: LocalizeController<FlowButtonKey | K>;
@@ -96,11 +129,12 @@ export abstract class FlowButton<R, K extends string = never> extends LitElement
   private resuming = false;
   private flow?: RunningFlow<R>;
   private cancelIdle?: () => void;
+  private dom?: ButtonDom;
 
   /** The visible label (the default slot replaces it). */
   protected abstract labelText(): string;
-  /** Starts the flow synchronously (the popup must open inside the user gesture). */
-  protected abstract openFlow(options: FlowStartOptions): FlowHandle<R>;
+  /** The flow a click starts, with the element's options as they are now. */
+  protected abstract prepareFlow(options: FlowStartOptions): PreparedFlow<R>;
   /** Looks for a redirect result for this element in the address bar. */
   protected abstract resumeFlow(): Promise<R | null>;
   /** Dispatches the success event (`idc-success` or `idc-consent`). */
@@ -112,12 +146,18 @@ export abstract class FlowButton<R, K extends string = never> extends LitElement
     return true;
   }
 
-  /** English developer message for `invalid_config`, or undefined when the element can start. */
-  protected configProblem(): string | undefined {
-    if (this.mode !== 'popup' && this.mode !== 'redirect') return 'mode must be "popup" or "redirect"';
-    if (this.fallback !== 'redirect' && this.fallback !== 'none') return 'fallback must be "redirect" or "none"';
-    if (!Number.isFinite(this.timeout) || this.timeout <= 0) return 'timeout must be a positive number of seconds';
-    return undefined;
+  /**
+   * A quick check that the element may start: when false, nothing opens and no `idc-start` fires, and the full
+   * option check of the lazy half reports what is wrong as `invalid_config` (its messages are not on the first-paint
+   * path). Subclasses add their required attributes.
+   */
+  protected canStart(): boolean {
+    return (
+      (this.mode === 'popup' || this.mode === 'redirect') &&
+      (this.fallback === 'redirect' || this.fallback === 'none') &&
+      Number.isFinite(this.timeout) &&
+      this.timeout > 0
+    );
   }
 
   /**
@@ -126,40 +166,55 @@ export abstract class FlowButton<R, K extends string = never> extends LitElement
    */
   start(): void {
     if (this.disabled || this.resuming) return;
-    if (this.flow) {
-      this.flow.handle.focus();
+    const running = this.flow;
+    if (running) {
+      if (running.handle) running.handle.focus();
+      else if (running.popup && !running.popup.closed) running.popup.focus();
       return;
     }
-    this.errorCode = undefined;
-    const problem = this.configProblem();
-    if (problem) {
-      this.fail(new IdcError('invalid_config', { message: `<${this.localName}>: ${problem}.` }));
-      return;
-    }
+    this.showError(undefined);
     const mode = this.mode;
-    if (!emit<IdcStartDetail>(this, 'idc-start', { mode }, { cancelable: true })) return;
+    const ready = this.canStart();
+    if (ready && !emit<IdcStartDetail>(this, 'idc-start', { mode }, { cancelable: true })) return;
 
     const controller = new AbortController();
-    let handle: FlowHandle<R>;
+    let prepared: PreparedFlow<R>;
+    let launched = REFUSED;
     try {
-      handle = this.openFlow({
+      prepared = this.prepareFlow({
         mode,
         fallback: this.fallback,
         timeout: this.timeout,
         signal: controller.signal,
         onFallback: (detail) => emit<IdcFallbackDetail>(this, 'idc-fallback', detail, { cancelable: true }),
       });
+      if (ready) launched = prepared.launch();
     } catch (err) {
       this.fail(err);
       return;
     }
-    const flow: RunningFlow<R> = { handle, controller };
+    if (!ready) {
+      // Not pending, nothing to focus or cancel: the lazy half only explains the refusal.
+      loadRun()
+        .then((run) => prepared.proceed(run, launched).result)
+        .catch((err: unknown) => this.fail(err));
+      return;
+    }
+    const flow: RunningFlow<R> = { controller };
+    if (launched.path === 'popup') {
+      const popup = (flow.popup = launched.popup);
+      // Until the lazy half has loaded, an abort (cancel(), removal, back/forward restore) closes the popup here.
+      controller.signal.addEventListener('abort', () => popup.closed || popup.close());
+    }
     this.flow = flow;
     this.setBusy(true);
-    handle.result.then(
-      (result) => this.release(flow) && this.succeed(result),
-      (err: unknown) => this.release(flow) && this.fail(err),
-    );
+    // An aborted flow goes on too: its handle ends at once (FlowCancelled), and release() keeps that quiet.
+    loadRun()
+      .then((run) => (flow.handle = prepared.proceed(run, launched)).result)
+      .then(
+        (result) => this.release(flow) && this.succeed(result),
+        (err: unknown) => this.release(flow) && this.fail(err),
+      );
   }
 
   /** Stops a running flow (closes its window) and dispatches `idc-cancel` `{ reason: 'aborted' }`. */
@@ -198,21 +253,30 @@ export abstract class FlowButton<R, K extends string = never> extends LitElement
     if (this.mode === 'redirect' || this.fallback === 'redirect' || callbackInUrl()) this.resume();
   }
 
-  protected override render(): TemplateResult {
+  protected override update(changed: PropertyValues): void {
+    super.update(changed);
+    const dom = (this.dom ??= buildButton(this.renderRoot, this.onClick, this.onWarm));
     const busy = this.busy;
     const locale = this.l10n.locale;
     const errorText = this.errorCode && errorTable ? translate(errorTable, locale, this.errorCode) : '';
-    const popup = this.mode !== 'redirect';
-    const describedBy = [popup && !busy ? 'hint' : '', errorText ? 'error' : ''].filter(Boolean).join(' ');
-    // Kept compact: template text ships to every integrator page as written (no HTML minifier in the build).
-    return html`<div part="container" lang=${tableLang(locale)} dir=${this.l10n.dir}>
-<button part="base" class="base" type="button" ?disabled=${this.disabled}
- aria-busy=${ifDefined(busy ? 'true' : undefined)} aria-describedby=${ifDefined(describedBy || undefined)}
- @click=${this.onClick} @pointerenter=${this.onWarm} @focus=${this.onWarm}>${busy
-      ? html`<span part="spinner" class="spinner" aria-hidden="true"></span><span part="pending-label">${this.l10n.t('pending')}</span>`
-      : nothing}<span part="label" ?hidden=${busy}><slot>${this.labelText()}</slot></span></button>
-<span id="hint" class="hint">${this.l10n.t('popupHint')}</span>
-<div part="error" id="error" class="error" role="alert">${errorText}</div></div>`;
+    const describedBy = [this.mode !== 'redirect' && !busy ? 'hint' : '', errorText ? 'error' : ''].filter(Boolean);
+    setAttr(dom.container, 'lang', tableLang(locale));
+    setAttr(dom.container, 'dir', this.l10n.dir);
+    dom.button.disabled = this.disabled;
+    setAttr(dom.button, 'aria-busy', busy ? 'true' : undefined);
+    setAttr(dom.button, 'aria-describedby', describedBy.join(' ') || undefined);
+    // The spinner and the pending label are in the button only while pending.
+    if (busy) {
+      setText(dom.pendingLabel, this.l10n.t('pending'));
+      if (!dom.spinner.parentNode) dom.button.prepend(dom.spinner, dom.pendingLabel);
+    } else {
+      dom.spinner.remove();
+      dom.pendingLabel.remove();
+    }
+    dom.label.hidden = busy;
+    setText(dom.slot, this.labelText());
+    setText(dom.hint, this.l10n.t('popupHint'));
+    setText(dom.error, errorText);
   }
 
   private readonly onClick = (): void => this.start();
@@ -270,41 +334,46 @@ export abstract class FlowButton<R, K extends string = never> extends LitElement
     this.setBusy(false);
     flow.controller.abort();
     try {
-      flow.handle.cancel();
+      flow.handle?.cancel();
     } catch {
       // The flow is released either way; nothing to report for a flow we no longer own.
     }
   }
 
   private succeed(result: R): boolean {
-    this.errorCode = undefined;
+    this.showError(undefined);
     this.emitResult(result);
     return true;
   }
 
+  /**
+   * Reports a flow that ended without a result: `idc-cancel`, or `idc-error` with the coded detail and the localized
+   * error line. The mapping and the texts are in the lazy half; when that cannot load, the error is `network`.
+   */
   private fail(err: unknown): boolean {
-    if (err instanceof FlowCancelled) {
-      emit<IdcCancelDetail>(this, 'idc-cancel', { reason: err.reason });
-      return true;
-    }
-    const error = toIdcError(err);
-    this.showError(error.code);
-    emit(this, 'idc-error', error.toDetail());
+    loadRun()
+      .then(
+        (run): Failure => {
+          errorTable = run.errorTable;
+          return run.failureOf(err);
+        },
+        (): Failure => ({ error: { code: 'network', message: LOAD_FAILED_MESSAGE, retryable: true } }),
+      )
+      .then((failure) => {
+        if ('cancel' in failure) {
+          emit<IdcCancelDetail>(this, 'idc-cancel', { reason: failure.cancel });
+        } else {
+          this.showError(failure.error.code);
+          emit(this, 'idc-error', failure.error);
+        }
+      });
     return true;
   }
 
-  private showError(code: IdcErrorCode): void {
+  private showError(code: IdcErrorCode | undefined): void {
+    if (this.errorCode === code) return;
     this.errorCode = code;
-    if (errorTable) return;
-    errorTableLoad ??= loadRun().then((run) => {
-      errorTable = run.errorTable;
-    });
-    errorTableLoad.then(
-      () => this.requestUpdate(),
-      () => {
-        errorTableLoad = undefined; // offline chunk load: try again with the next error
-      },
-    );
+    this.requestUpdate();
   }
 
   private setBusy(busy: boolean): void {

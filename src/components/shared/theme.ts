@@ -1,17 +1,16 @@
 /**
  * The one theming surface of every element: `--idc-*` custom properties resolved on `:host`, light/dark/auto
  * (`theme` attribute), forced colors and reduced motion. Component styles read only the `--_idc-*` private values.
+ * The text colors only the provider screens use are in their own styles (`textTheme`, screen.styles.ts), so the
+ * buttons do not carry them.
  */
-import { css } from 'lit';
+import { css } from '@lit/reactive-element';
 
 export const theme = css`
   :host {
     --_idc-primary: var(--idc-color-primary, #1849a9);
     --_idc-on-primary: var(--idc-color-on-primary, #ffffff);
     --_idc-surface: var(--idc-color-surface, #ffffff);
-    --_idc-text: var(--idc-color-text, #1b1f24);
-    --_idc-muted: var(--idc-color-muted, #505a66);
-    --_idc-border: var(--idc-color-border, #767f8a);
     --_idc-danger: var(--idc-color-danger, #b42318);
     --_idc-focus: var(--idc-color-focus, #1849a9);
     --_idc-radius: var(--idc-radius, 6px);
@@ -25,9 +24,6 @@ export const theme = css`
     --_idc-primary: var(--idc-color-primary, #9ec5ff);
     --_idc-on-primary: var(--idc-color-on-primary, #0b1b33);
     --_idc-surface: var(--idc-color-surface, #16191d);
-    --_idc-text: var(--idc-color-text, #eef1f4);
-    --_idc-muted: var(--idc-color-muted, #b5bdc7);
-    --_idc-border: var(--idc-color-border, #8a949f);
     --_idc-danger: var(--idc-color-danger, #ffb4ab);
     --_idc-focus: var(--idc-color-focus, #9ec5ff);
     color-scheme: dark;
@@ -38,9 +34,6 @@ export const theme = css`
       --_idc-primary: var(--idc-color-primary, #9ec5ff);
       --_idc-on-primary: var(--idc-color-on-primary, #0b1b33);
       --_idc-surface: var(--idc-color-surface, #16191d);
-      --_idc-text: var(--idc-color-text, #eef1f4);
-      --_idc-muted: var(--idc-color-muted, #b5bdc7);
-      --_idc-border: var(--idc-color-border, #8a949f);
       --_idc-danger: var(--idc-color-danger, #ffb4ab);
       --_idc-focus: var(--idc-color-focus, #9ec5ff);
       color-scheme: dark;
@@ -66,9 +59,6 @@ export const theme = css`
       --_idc-primary: ButtonText;
       --_idc-on-primary: ButtonFace;
       --_idc-surface: Canvas;
-      --_idc-text: CanvasText;
-      --_idc-muted: CanvasText;
-      --_idc-border: ButtonText;
       --_idc-danger: CanvasText;
       --_idc-focus: Highlight;
     }

@@ -1,13 +1,14 @@
-import { property } from 'lit/decorators.js';
+import type { PropertyDeclarations } from '@lit/reactive-element';
 import { callbackInUrl } from '../../flow/env.js';
 import { loadRun } from '../../flow/load-run.js';
-import type { FlowHandle, VerifyOptions, VerifyResult } from '../../flow/types.js';
-import { preloadProtocol, startVerify } from '../../flow/verify.js';
+import type { VerifyOptions, VerifyResult } from '../../flow/types.js';
+import { launchVerify } from '../../flow/launch.js';
+import { preloadProtocol } from '../../flow/preload.js';
 import { verifyButtonTable } from '../../i18n/tables/verify-button.js';
 import { LocalizeController } from '../../i18n/localize.js';
 import { emit } from '../shared/emit.js';
 import type { IdcSuccessDetail } from '../shared/events.js';
-import { FlowButton, type FlowStartOptions } from '../shared/flow-button.js';
+import { FlowButton, type FlowStartOptions, type PreparedFlow } from '../shared/flow-button.js';
 
 /**
  * A native button, "Verify with {provider-name}", that runs OpenID Connect authorization code + PKCE (S256) in a popup
@@ -48,29 +49,36 @@ import { FlowButton, type FlowStartOptions } from '../shared/flow-button.js';
  * @cssproperty --idc-button-font-weight - Label font weight (default 600).
  */
 export class IdcVerifyButton extends FlowButton<VerifyResult, 'label'> {
+  /** @internal */
+  static override properties: PropertyDeclarations = {
+    authority: {},
+    clientId: { attribute: 'client-id' },
+    scope: {},
+    providerName: { attribute: 'provider-name' },
+    loginHint: { attribute: 'login-hint' },
+  };
+
   /** Provider issuer URL; metadata from `/.well-known/openid-configuration`. Required. */
-  @property() authority?: string;
+  authority?: string;
 
   /** The integrator's client id. Required. */
-  @property({ attribute: 'client-id' }) clientId?: string;
+  clientId?: string;
 
   /** Space-separated scopes; `offline_access` implies `prompt=consent`. */
-  @property() scope = 'openid share';
+  scope = 'openid share';
 
   /** Shown in the label: "Verify with {provider-name}". */
-  @property({ attribute: 'provider-name' }) providerName = 'ID';
+  providerName = 'ID';
 
   /** Passed to the provider as `login_hint`. */
-  @property({ attribute: 'login-hint' }) loginHint?: string;
+  loginHint?: string;
 
   private warmedFor?: string;
 
   protected readonly l10n = new LocalizeController(this, verifyButtonTable);
 
-  protected override configProblem(): string | undefined {
-    if (!this.authority) return 'the "authority" attribute is required';
-    if (!this.clientId) return 'the "client-id" attribute is required';
-    return super.configProblem();
+  protected override canStart(): boolean {
+    return Boolean(this.authority && this.clientId) && super.canStart();
   }
 
   protected override canResume(): boolean {
@@ -81,11 +89,12 @@ export class IdcVerifyButton extends FlowButton<VerifyResult, 'label'> {
     return this.l10n.t('label', { provider: this.providerName || 'ID' });
   }
 
-  protected override openFlow(options: FlowStartOptions): FlowHandle<VerifyResult> {
-    return startVerify(this.verifyOptions(options));
+  protected override prepareFlow(base: FlowStartOptions): PreparedFlow<VerifyResult> {
+    const options = this.verifyOptions(base);
+    return { launch: () => launchVerify(options), proceed: (run, launched) => run.continueVerify(launched, options) };
   }
 
-  /** The options `startVerify` gets for a click: the element's attributes plus the language in force. */
+  /** The options of the verify flow a click starts: the element's attributes plus the language in force. */
   protected verifyOptions(options: FlowStartOptions): VerifyOptions {
     return {
       ...options,

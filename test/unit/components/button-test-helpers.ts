@@ -7,6 +7,7 @@
  * wherever a browser alone can drive it (validation, cancel, discovery failure, keyboard).
  */
 import { sendKeys } from '@web/test-runner-commands';
+import type { PreparedFlow } from '../../../src/components/shared/flow-button.js';
 import { FlowCancelled, type FlowHandle } from '../../../src/flow/index.js';
 
 export interface Controlled<T> {
@@ -41,6 +42,14 @@ export function controlled<T>(): Controlled<T> {
     },
   };
   return c;
+}
+
+/**
+ * What a test subclass's `prepareFlow()` returns for a controlled flow: a launch that opens nothing (redirect-shaped)
+ * and the controlled handle as the lazy half's.
+ */
+export function preparedBy<T>(c: Controlled<T>): PreparedFlow<T> {
+  return { launch: () => ({ path: 'redirect' }), proceed: () => c.handle };
 }
 
 /** Records `idc-*` events reaching `target` (default: document) while the test runs. */

@@ -2,11 +2,10 @@ import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../../src/components/share-button/define.js';
 import { IdcShareButton } from '../../../src/components/share-button/share-button.js';
-import type { FlowStartOptions } from '../../../src/components/shared/flow-button.js';
+import type { FlowStartOptions, PreparedFlow } from '../../../src/components/shared/flow-button.js';
 import {
   FlowCancelled,
   IdcError,
-  type FlowHandle,
   type ShareConsentOptions,
   type ShareConsentResult,
 } from '../../../src/flow/index.js';
@@ -16,6 +15,7 @@ import {
   ALL_EVENTS,
   accessibleName,
   controlled,
+  preparedBy,
   pressEnter,
   recordEvents,
   settle,
@@ -34,11 +34,11 @@ class TestShareButton extends IdcShareButton {
   get current(): Controlled<ShareConsentResult> {
     return this.flows[this.flows.length - 1]!;
   }
-  protected override openFlow(options: FlowStartOptions): FlowHandle<ShareConsentResult> {
+  protected override prepareFlow(options: FlowStartOptions): PreparedFlow<ShareConsentResult> {
     this.options.push(this.shareOptions(options));
     const flow = controlled<ShareConsentResult>();
     this.flows.push(flow);
-    return flow.handle;
+    return preparedBy(flow);
   }
   protected override resumeFlow(): Promise<ShareConsentResult | null> {
     return this.resumeWith();
@@ -271,6 +271,7 @@ describe('<idc-share-button>', () => {
     it('consent: idc-consent with { token, state, sharingAllowed }', async () => {
       const el = await fixture<TestShareButton>(html`<test-share-button .shareLink=${LINK}></test-share-button>`);
       base(el).click();
+      await settle(el);
       base(el).click(); // second click: focus, no new flow
       expect(el.flows).to.have.length(1);
       expect(el.current.focusCalls).to.equal(1);

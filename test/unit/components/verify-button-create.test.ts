@@ -1,8 +1,8 @@
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { createButton } from '../../../src/create-button.js';
 import { IdcVerifyButton } from '../../../src/components/verify-button/verify-button.js';
 import { IdcError } from '../../../src/flow/errors.js';
-import { settle, spyWindowOpen } from './button-test-helpers.js';
+import { spyWindowOpen } from './button-test-helpers.js';
 
 const AUTH = 'https://id.example.test';
 
@@ -59,7 +59,7 @@ describe('createButton()', () => {
       el.shadowRoot!.querySelector('button')!.click();
       el.clientId = '';
       el.start();
-      await settle(el);
+      await waitUntil(() => seen.length === 2, 'the invalid_config error');
       el.dispatchEvent(new CustomEvent('idc-cancel', { detail: { reason: 'popup_closed' } }));
       el.dispatchEvent(new CustomEvent('idc-success', { detail: { code: 'c' } }));
       expect(seen).to.deep.equal(['start:popup', 'error:invalid_config', 'cancel:popup_closed', 'success:c']);

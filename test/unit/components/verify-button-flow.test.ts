@@ -6,10 +6,10 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../../src/components/verify-button/define.js';
 import { IdcVerifyButton } from '../../../src/components/verify-button/verify-button.js';
-import type { FlowStartOptions } from '../../../src/components/shared/flow-button.js';
-import { IdcError, type FlowHandle, type VerifyOptions, type VerifyResult } from '../../../src/flow/index.js';
+import type { FlowStartOptions, PreparedFlow } from '../../../src/components/shared/flow-button.js';
+import { IdcError, type VerifyOptions, type VerifyResult } from '../../../src/flow/index.js';
 import { FlowCancelled } from '../../../src/flow/index.js';
-import { ALL_EVENTS, accessibleName, controlled, pressEnter, recordEvents, settle, type Controlled } from './button-test-helpers.js';
+import { ALL_EVENTS, accessibleName, controlled, preparedBy, pressEnter, recordEvents, settle, type Controlled } from './button-test-helpers.js';
 
 const AUTH = 'https://id.example.test';
 const RESULT: VerifyResult = {
@@ -34,11 +34,11 @@ class TestVerifyButton extends IdcVerifyButton {
     return this.flows[this.flows.length - 1]!;
   }
 
-  protected override openFlow(options: FlowStartOptions): FlowHandle<VerifyResult> {
+  protected override prepareFlow(options: FlowStartOptions): PreparedFlow<VerifyResult> {
     this.options.push(this.verifyOptions(options));
     const flow = controlled<VerifyResult>();
     this.flows.push(flow);
-    return flow.handle;
+    return preparedBy(flow);
   }
 
   protected override resumeFlow(): Promise<VerifyResult | null> {
@@ -128,6 +128,7 @@ describe('<idc-verify-button> around a flow', () => {
   it('no re-entry while pending: a second click focuses the open window', async () => {
     const el = await testButton();
     base(el).click();
+    await settle(el); // the lazy half has the flow now
     base(el).click();
     el.start();
     expect(el.flows).to.have.length(1);
@@ -191,6 +192,7 @@ describe('<idc-verify-button> around a flow', () => {
   it('cancel(): idc-cancel aborted once, the flow is cancelled, a late result is dropped', async () => {
     const el = await testButton();
     base(el).click();
+    await settle(el);
     const flow = el.current;
     el.cancel();
     expect(el.pending).to.equal(false);
@@ -235,6 +237,7 @@ describe('<idc-verify-button> around a flow', () => {
     const el = await testButton('mode="redirect"');
     base(el).click();
     expect(el.pending).to.equal(true);
+    await settle(el);
     window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }));
     expect(el.pending).to.equal(false);
     expect(el.current.cancelCalls).to.equal(1);
@@ -249,7 +252,7 @@ describe('<idc-verify-button> around a flow', () => {
 
   it('a flow that throws synchronously is reported, not left pending', async () => {
     class Throwing extends IdcVerifyButton {
-      protected override openFlow(): FlowHandle<VerifyResult> {
+      protected override prepareFlow(): PreparedFlow<VerifyResult> {
         throw new IdcError('crypto_unavailable');
       }
     }
@@ -262,6 +265,78 @@ describe('<idc-verify-button> around a flow', () => {
     expect(types()).to.deep.equal(['idc-start', 'idc-error']);
     expect(rec.events[1]!.detail.code).to.equal('crypto_unavailable');
     expect(el.pending).to.equal(false);
+  });
+
+  describe('before the lazy half has taken the flow over', () => {
+    /** A stand-in for the popup the click opened: records focus and close. */
+    function fakePopup(): Window & { focusCalls: number } {
+      const popup = {
+        closed: false,
+        focusCalls: 0,
+        focus() {
+          popup.focusCalls += 1;
+        },
+        close() {
+          popup.closed = true;
+        },
+      };
+      return popup as unknown as Window & { focusCalls: number };
+    }
+
+    class EarlyButton extends IdcVerifyButton {
+      popup = fakePopup();
+      proceeded: { aborted: boolean }[] = [];
+      handed = controlled<VerifyResult>();
+      protected override prepareFlow(options: FlowStartOptions): PreparedFlow<VerifyResult> {
+        return {
+          launch: () => ({ path: 'popup', popup: this.popup }),
+          proceed: () => {
+            this.proceeded.push({ aborted: options.signal.aborted });
+            return this.handed.handle;
+          },
+        };
+      }
+    }
+    customElements.define('test-early-button', EarlyButton);
+
+    async function early(): Promise<EarlyButton> {
+      const el = await fixture<EarlyButton>(html`<test-early-button authority=${AUTH} client-id="x"></test-early-button>`);
+      return el;
+    }
+
+    it('a second click focuses the popup the first one opened', async () => {
+      const el = await early();
+      base(el).click();
+      base(el).click();
+      expect(el.popup.focusCalls).to.equal(1);
+      expect(el.pending).to.equal(true);
+      await settle(el);
+      base(el).click(); // now the handle's focus()
+      expect(el.handed.focusCalls).to.equal(1);
+      expect(el.proceeded).to.have.length(1);
+    });
+
+    it('cancel() closes the popup at once; the lazy half gets an aborted flow and nothing more is emitted', async () => {
+      const el = await early();
+      base(el).click();
+      el.cancel();
+      expect(el.popup.closed, 'closed without waiting for the lazy half').to.equal(true);
+      expect(el.pending).to.equal(false);
+      await settle(el);
+      expect(el.proceeded).to.deep.equal([{ aborted: true }]);
+      el.handed.resolve({ code: 'late' } as VerifyResult);
+      await settle(el);
+      expect(types()).to.deep.equal(['idc-start', 'idc-cancel']);
+    });
+
+    it('removed from the page: the popup closes, no event', async () => {
+      const el = await early();
+      base(el).click();
+      el.remove();
+      await settle();
+      expect(el.popup.closed).to.equal(true);
+      expect(types()).to.deep.equal(['idc-start']);
+    });
   });
 
   describe('redirect resume on first render', () => {

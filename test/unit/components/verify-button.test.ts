@@ -289,17 +289,19 @@ describe('<idc-verify-button>', () => {
     });
 
     it('missing authority or client id: invalid_config, idc-start not fired, nothing opens', async () => {
-      for (const attrs of ['client-id="x"', `authority="${AUTH}"`, `authority="${AUTH}" client-id="x" mode="tab"`]) {
+      const cases = { 'client-id="x"': 'authority', [`authority="${AUTH}"`]: 'clientId', [`authority="${AUTH}" client-id="x" mode="tab"`]: 'mode' };
+      for (const [attrs, named] of Object.entries(cases)) {
         const wrapper = await fixture<HTMLDivElement>(`<div><idc-verify-button ${attrs}></idc-verify-button></div>`);
         const el = wrapper.querySelector('idc-verify-button')!;
         base(el).click();
-        await settle(el);
+        expect(el.pending, 'not pending: nothing runs').to.equal(false);
+        await waitUntil(() => rec.events.length > 0, 'the invalid_config error');
         const types = rec.events.map((e) => e.type);
         expect(types, attrs).to.deep.equal(['idc-error']);
         const detail = rec.events[0]!.detail;
         expect(detail.code).to.equal('invalid_config');
         expect(detail.retryable).to.equal(false);
-        expect(detail.message).to.contain('idc-verify-button');
+        expect(detail.message, 'the message names what is wrong').to.contain(named);
         expect(spy.calls).to.have.length(0);
         rec.events.length = 0;
       }

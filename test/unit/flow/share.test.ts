@@ -4,6 +4,7 @@ import { IdcError } from '../../../src/flow/errors.js';
 import { resumeShareConsent, startShareConsent, validateShareLink } from '../../../src/flow/share.js';
 import { completeShare } from '../../../src/flow/share-run.js';
 import { CALLBACK, clearKitStorage, inGesture, settle, watchWindowOpen, waitFor } from './helpers.js';
+import type { ShareConsentOptions } from '../../../src/flow/types.js';
 
 /** An unsigned-looking JWT with the given payload (the browser never verifies it; the backend does). */
 function jwt(payload: unknown): string {
@@ -85,6 +86,21 @@ describe('startShareConsent', () => {
     try {
       const [outcome] = await inGesture(() => settle(startShareConsent({ shareLink: 'javascript:alert(1)' }).result));
       expect(((await outcome).error as IdcError).code).to.equal('invalid_share_link');
+      expect(opens.calls).to.equal(0);
+    } finally {
+      opens.restore();
+    }
+  });
+
+  it('no link at all is invalid_config (a setup mistake), and nothing opens', async () => {
+    const opens = watchWindowOpen();
+    try {
+      for (const shareLink of [undefined, '']) {
+        const [outcome] = await inGesture(() => settle(startShareConsent({ shareLink } as ShareConsentOptions).result));
+        const error = (await outcome).error as IdcError;
+        expect(error.code, String(shareLink)).to.equal('invalid_config');
+        expect(error.message).to.contain('shareLink');
+      }
       expect(opens.calls).to.equal(0);
     } finally {
       opens.restore();
