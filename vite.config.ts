@@ -103,7 +103,9 @@ export default defineConfig(({ mode }) => {
     lib: { entry: ESM_ENTRIES, formats: ['es'], fileName: (_format, name) => `${name}.js` },
     rolldownOptions: {
       output: {
-        chunkFileNames: 'chunks/[name]-[hash].js',
+        // No content hash in chunk names: a bundler renames them anyway, a CDN serves dist/ under the version's path
+        // (as the script-tag build's sibling file), and the names stay readable. Self-hosted: one folder per version.
+        chunkFileNames: 'chunks/[name].js',
         // Vite's library mode leaves whitespace in ES output; these files ship to browsers as they are, so minify.
         minify: true,
         // Lit is shared by every element, in two chunks cached once: its reactive base (all elements; the buttons need

@@ -125,6 +125,7 @@ export function squeezeCss(raw: string, afterExpr: boolean, beforeExpr: boolean)
     s = s.replace(/[ \t]{2,}/g, ' ');
     s = s.replace(/[ \t]*([{};,])[ \t]*/g, '$1');
     s = s.replace(/:[ \t]+/g, ':');
+    s = s.replace(/[ \t]+!important/g, '!important');
     s = s.replace(/;(\s*)\}/g, '$1}');
     // Shorter spellings of the same value: 0.5 → .5 (not inside a word or another number), #ffffff → #fff.
     s = s.replace(/(^|[^\w.#-])0\.(\d)/g, '$1.$2');

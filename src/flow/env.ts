@@ -22,7 +22,7 @@ export function hasUserActivation(): boolean {
 }
 
 /** In-app web views that swallow or break popups (Instagram, Facebook, TikTok, LINE): item 18. */
-const IN_APP = /\b(?:Instagram|FBAN|FBAV|FB_IAB|FBIOS|TikTok|musical_ly|BytedanceWebview)\b|\bLine\/\d/i;
+const IN_APP = /\b(?:Instagram|FB(?:AN|AV|_IAB|IOS)|TikTok|musical_ly|BytedanceWebview)\b|\bLine\/\d/i;
 
 export function isInAppBrowser(userAgent: string = navigator.userAgent): boolean {
   return IN_APP.test(userAgent);

@@ -8,7 +8,7 @@
  */
 import { hasSubtleCrypto, hasUserActivation, isInAppBrowser } from './env.js';
 import { page } from './leaving.js';
-import { POPUP_NAME_PREFIX } from './popup-name.js';
+import { POPUP_NAME_PREFIX } from './names.js';
 import type { FallbackDetail } from './types.js';
 
 /** Why nothing opened: options the quick check refused, no Web Crypto, an aborted signal, a page already leaving,
@@ -20,13 +20,16 @@ export type Launch =
   | { path: 'redirect'; fallback?: string }
   | { path: 'none'; why: NoLaunchReason };
 
-/** The options the launch reads, as the caller gave them. */
+/** The options the launch reads, checked already (`launchOptionsOk` for what a caller gave, the element's own). */
 export interface LaunchOptions {
-  mode?: unknown;
-  fallback?: unknown;
-  signal?: unknown;
-  onFallback?: unknown;
+  mode?: 'popup' | 'redirect';
+  fallback?: 'redirect' | 'none';
+  signal?: AbortSignal;
+  onFallback?: (detail: FallbackDetail) => boolean;
 }
+
+/** The launch of a flow whose options failed the quick check: nothing opens, the lazy half says what is wrong. */
+export const REFUSED: Launch = { path: 'none', why: 'config' };
 
 const WIDTH = 500;
 const HEIGHT = 680;
@@ -50,32 +53,23 @@ export function launchVerify(options: LaunchOptions): Launch {
 }
 
 /**
- * Opens the popup or chooses the redirect. `ready` is a reason not to start that the caller found itself (no Web
- * Crypto: `'crypto'`; a bad share link: `'config'`). The quick option checks here are a subset of the full ones in
- * config.ts, so whatever opens a window passes those too. `beforePopup` runs when popup mode passed every check,
- * just before the window opens (the popup copies this page's sessionStorage when it opens).
+ * Opens the popup or chooses the redirect, for options of the right shape (the public functions check theirs with
+ * `launchOptionsOk` first). `ready` is a reason not to start that the caller found itself (no Web Crypto:
+ * `'crypto'`; a bad share link: `'config'`). `beforePopup` runs when popup mode passed every check, just before the
+ * window opens (the popup copies this page's sessionStorage when it opens).
  */
 export function launch(options: LaunchOptions, ready: true | NoLaunchReason = true, beforePopup?: () => void): Launch {
   const none = (why: NoLaunchReason): Launch => ({ path: 'none', why });
-  if (!options || typeof options !== 'object') return none('config');
   const { mode = 'popup', fallback = 'none', signal, onFallback } = options;
-  if (
-    (mode !== 'popup' && mode !== 'redirect') ||
-    (fallback !== 'redirect' && fallback !== 'none') ||
-    (signal !== undefined && !(signal instanceof AbortSignal)) ||
-    (onFallback !== undefined && typeof onFallback !== 'function')
-  ) {
-    return none('config');
-  }
   if (ready !== true) return none(ready);
-  if ((signal as AbortSignal | undefined)?.aborted) return none('aborted');
+  if (signal?.aborted) return none('aborted');
   if (mode === 'popup') beforePopup?.();
   if (page.leaving) return none('busy');
   if (mode === 'redirect') return { path: 'redirect' };
 
   const ask = (reason: string): boolean => {
     try {
-      return !onFallback || (onFallback as (detail: FallbackDetail) => boolean)({ from: 'popup', to: 'redirect', reason }) !== false;
+      return !onFallback || onFallback({ from: 'popup', to: 'redirect', reason }) !== false;
     } catch {
       return false;
     }

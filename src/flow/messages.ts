@@ -15,10 +15,7 @@ export const CHANNEL_PREFIX = 'idconnect-kit:';
 /** Extra channel for share-consent results, for a share flow started without an expected `state`. */
 export const SHARE_CHANNEL = 'idconnect-kit:share';
 
-export { POPUP_NAME_PREFIX } from './popup-name.js';
-
-/** sessionStorage prefix of verify transactions (oidc-client-ts state store; key = prefix + state id). */
-export const VERIFY_STORE_PREFIX = 'idconnect-kit.';
+export { POPUP_NAME_PREFIX, VERIFY_STORE_PREFIX, stateId } from './names.js';
 /** sessionStorage prefix of share-consent redirect transactions (key = prefix + expected state, may be empty). */
 export const SHARE_STORE_PREFIX = 'idconnect-kit-share.';
 
@@ -39,7 +36,3 @@ export interface AckMessage {
   state: string;
 }
 
-/** The oidc-client-ts state id is the part of our state before `;` (the rest is extra entropy, see protocol.ts). */
-export function stateId(state: string): string {
-  return state.split(';')[0]!;
-}

@@ -3,10 +3,10 @@
  * transaction (single use) and check the response — or, on a page that is our popup, relay it to the opener.
  */
 import { relayCallback } from '../callback.js';
-import { IdcError } from './errors.js';
+import { IdcError, toIdcError } from './errors.js';
 import { POPUP_NAME_PREFIX } from './messages.js';
 import { createProtocol } from './protocol.js';
-import type { StoredVerify } from './redirect.js';
+import type { VerifyReturn } from './address-bar.js';
 import { usableSessionStorage } from './redirect-env.js';
 import { completeVerify } from './response.js';
 import { completeShare } from './share-run.js';
@@ -22,8 +22,17 @@ export async function relayOrNotFound(search: string): Promise<null> {
   throw new IdcError('state_not_found');
 }
 
-/** `resumeVerify` after the address bar was cleaned; `stored` is the transaction it peeked at, if any. */
-export async function finishVerifyResume(search: string, stored: StoredVerify | null): Promise<VerifyResult | null> {
+/**
+ * `resumeVerify` after `takeVerifyReturn` cleaned the address bar; `stored` is the transaction it peeked at. Rejects
+ * with an `IdcError` (anything unexpected is `invalid_response`).
+ */
+export function finishVerifyResume(taken: VerifyReturn): Promise<VerifyResult | null> {
+  return verifyReturn(taken).catch((err: unknown) => {
+    throw toIdcError(err, 'invalid_response');
+  });
+}
+
+async function verifyReturn({ search, stored }: VerifyReturn): Promise<VerifyResult | null> {
   if (!stored || stored.data?.mode !== 'redirect' || !usableSessionStorage()) return relayOrNotFound(search);
   const params = new URLSearchParams(search);
   const protocol = await createProtocol({

@@ -13,8 +13,6 @@ import { runVerify } from './verify-run.js';
 export { preload, runVerify } from './verify-run.js';
 export { runShare } from './share-run.js';
 export { finishShareResume, finishVerifyResume } from './resume-run.js';
-export { resumeVerify } from './redirect.js';
-export { resumeShareConsent } from './share.js';
 export { errorTable } from '../i18n/tables/errors.js';
 export { IdcError, failureOf } from './errors.js';
 

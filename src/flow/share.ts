@@ -7,9 +7,10 @@
  */
 import { IdcError, toIdcError } from './errors.js';
 import { startFlow } from './handle.js';
-import { launch, type Launch } from './launch.js';
+import { REFUSED, launch, type Launch } from './launch.js';
+import { launchOptionsOk } from './launch-check.js';
 import { loadRun } from './load-run.js';
-import { cleanAddressBar } from './redirect.js';
+import { cleanAddressBar } from './address-bar.js';
 import { removeShareRecords, shareRecordKeys, takeShareRecord } from './share-records.js';
 import type { FlowHandle, ShareConsentOptions, ShareConsentResult } from './types.js';
 import { isSecureWebUrl } from './url.js';
@@ -34,7 +35,7 @@ export function validateShareLink(link: unknown): string {
 
 /** MUST be called synchronously inside the click handler: the popup opens before the first await. */
 export function startShareConsent(options: ShareConsentOptions): FlowHandle<ShareConsentResult> {
-  const launched = launchShare(options);
+  const launched = launchOptionsOk(options) ? launchShare(options) : REFUSED;
   return startFlow<ShareConsentResult>(launched, options?.signal, (run, flow) => run.runShare(flow, options, launched));
 }
 

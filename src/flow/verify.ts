@@ -4,12 +4,14 @@
  * that — option checks in full, metadata, PKCE, the popup session — is the lazy half, verify-run.ts.
  */
 import { startFlow } from './handle.js';
-import { launchVerify } from './launch.js';
+import { REFUSED, launchVerify } from './launch.js';
+import { launchOptionsOk } from './launch-check.js';
+import { loadRun } from './load-run.js';
 import type { FlowHandle, VerifyOptions, VerifyResult } from './types.js';
 
 /** MUST be called synchronously inside the click handler: the popup (about:blank) opens before the first await. */
 export function startVerify(options: VerifyOptions): FlowHandle<VerifyResult> {
-  const launched = launchVerify(options);
+  const launched = launchOptionsOk(options) ? launchVerify(options) : REFUSED;
   return startFlow<VerifyResult>(launched, options?.signal, (run, flow) => run.runVerify(flow, options, launched));
 }
 
@@ -18,4 +20,13 @@ export function verify(options: VerifyOptions): Promise<VerifyResult> {
   return startVerify(options).result;
 }
 
-export { preloadProtocol } from './preload.js';
+/**
+ * Warms the lazily loaded flow (and oidc-client-ts) and, given an authority, the provider metadata. Never throws.
+ * (The elements do the same with the lazy half at hand: `prepare`.)
+ */
+export function preloadProtocol(authority?: string): void {
+  loadRun().then(
+    (run) => run.preload(authority),
+    () => {},
+  );
+}

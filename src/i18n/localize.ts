@@ -4,7 +4,6 @@
  * Order (contract): the nearest `[lang]` ancestor, crossing shadow roots, then `navigator.languages`, then English.
  * Tables are per element (`src/i18n/tables/*.ts`) so a bundle carries only the strings of the elements it ships.
  */
-import type { ReactiveController, ReactiveControllerHost } from '@lit/reactive-element';
 
 export const LANGS = ['en', 'de', 'es', 'fr', 'ar'] as const;
 export type Lang = (typeof LANGS)[number];
@@ -57,42 +56,16 @@ export function translate<K extends string>(
   return format(table[lang][key] ?? table.en[key], vars);
 }
 
-// One observer for the whole document: a `lang` change anywhere re-renders the connected elements.
-const hosts = new Set<ReactiveControllerHost>();
-let observer: MutationObserver | undefined;
-
-function observe(): void {
-  if (observer) return;
-  observer = new MutationObserver(() => hosts.forEach((h) => h.requestUpdate()));
-  observer.observe(document.documentElement, { attributes: true, attributeFilter: ['lang'], subtree: true });
-}
-
 /**
- * Lit controller: `this.l10n.t('key')` in `render()`. Re-renders the host when any `lang` attribute in the document
- * changes or the browser's languages change.
+ * An element's texts: `this.l10n.t('key')` when it renders, in the language in force for the element (its nearest
+ * `[lang]`, then the browser). It does not watch for changes: `LocalizeController` (the screens) does that from the
+ * start; the buttons start `watchLanguage` with their idle warm-up, as it is not needed to paint.
  */
-export class LocalizeController<K extends string> implements ReactiveController {
+export class Localizer<K extends string> {
   constructor(
-    private readonly host: ReactiveControllerHost & HTMLElement,
+    protected readonly host: HTMLElement,
     private readonly table: Table<K>,
-  ) {
-    host.addController(this);
-  }
-
-  hostConnected(): void {
-    hosts.add(this.host);
-    observe();
-    window.addEventListener('languagechange', this.onLanguageChange);
-  }
-
-  hostDisconnected(): void {
-    hosts.delete(this.host);
-    window.removeEventListener('languagechange', this.onLanguageChange);
-    if (hosts.size === 0) {
-      observer?.disconnect();
-      observer = undefined;
-    }
-  }
+  ) {}
 
   /** The BCP 47 tag in force, for `Intl` formatters and `ui_locales`. */
   get locale(): string {
@@ -106,6 +79,4 @@ export class LocalizeController<K extends string> implements ReactiveController 
   t(key: K, vars?: Record<string, string | number>): string {
     return translate(this.table, this.locale, key, vars);
   }
-
-  private readonly onLanguageChange = (): void => this.host.requestUpdate();
 }

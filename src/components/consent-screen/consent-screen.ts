@@ -1,7 +1,8 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { theme } from '../shared/theme.js';
 import { emit } from '../shared/emit.js';
-import { LocalizeController, tableLang } from '../../i18n/localize.js';
+import { LocalizeController } from '../../i18n/localize-controller.js';
+import { tableLang } from '../../i18n/localize.js';
 import { consentScreenTable } from '../../i18n/tables/consent-screen.js';
 import { ArmingController, clampArmDelay } from './arming.js';
 import { fill, imageUrl, isolate, linkUrl } from './text.js';

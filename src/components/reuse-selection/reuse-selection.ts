@@ -2,7 +2,8 @@ import { html, LitElement, nothing, type PropertyValues, type TemplateResult } f
 import { theme } from '../shared/theme.js';
 import { emit } from '../shared/emit.js';
 import type { IdcCancelDetail } from '../shared/events.js';
-import { LocalizeController, tableLang } from '../../i18n/localize.js';
+import { LocalizeController } from '../../i18n/localize-controller.js';
+import { tableLang } from '../../i18n/localize.js';
 import { reuseSelectionTable, type ReuseSelectionKey } from '../../i18n/tables/reuse-selection.js';
 import { fill, intl, isolate } from '../consent-screen/text.js';
 import {

@@ -1,10 +1,8 @@
 import type { PropertyDeclarations } from '@lit/reactive-element';
-import { callbackInUrl } from '../../flow/env.js';
-import { loadRun } from '../../flow/load-run.js';
-import { launchShare } from '../../flow/share.js';
+import { launchShare, resumeShareConsent } from '../../flow/share.js';
 import type { ShareConsentOptions, ShareConsentResult } from '../../flow/types.js';
 import { shareButtonTable } from '../../i18n/tables/share-button.js';
-import { LocalizeController } from '../../i18n/localize.js';
+import { Localizer } from '../../i18n/localize.js';
 import { emit } from '../shared/emit.js';
 import type { IdcConsentDetail } from '../shared/events.js';
 import { FlowButton, type FlowStartOptions, type PreparedFlow } from '../shared/flow-button.js';
@@ -70,7 +68,7 @@ export class IdcShareButton extends FlowButton<ShareConsentResult, 'label' | 'la
   /** The `state` the backend bound to this share link; a different one in the response is `state_mismatch`. */
   state?: string;
 
-  protected readonly l10n = new LocalizeController(this, shareButtonTable);
+  protected readonly l10n = new Localizer(this, shareButtonTable);
 
   protected override canStart(): boolean {
     const link = this.shareLink;
@@ -99,18 +97,11 @@ export class IdcShareButton extends FlowButton<ShareConsentResult, 'label' | 'la
   }
 
   protected override resumeFlow(): Promise<ShareConsentResult | null> {
-    // Nothing in the address bar, nothing to load; otherwise the lazy flow takes it (`resumeShareConsent`).
-    if (!callbackInUrl()) return Promise.resolve(null);
-    const match = this.state ? { state: this.state } : {};
-    return loadRun().then((run) => run.resumeShareConsent(match));
+    // Item 9: `resumeShareConsent` cleans the address bar before it awaits anything (then loads the lazy half).
+    return resumeShareConsent(this.state ? { state: this.state } : {});
   }
 
   protected override emitResult(result: ShareConsentResult): void {
     emit<IdcConsentDetail>(this, 'idc-consent', result);
-  }
-
-  protected override warm(): void {
-    // The flow's lazy half (the popup session, the response checks): loaded before the click needs it.
-    loadRun().catch(() => {});
   }
 }

@@ -8,8 +8,8 @@
  *     button[part=base].base[aria-busy][aria-describedby]
  *       span[part=spinner] span[part=pending-label]   (only while pending)
  *       span[part=label] > slot (fallback text: the label)
- *     span#hint.hint                                  (visually hidden: "Opens in a new window")
- *     div[part=error]#error.error[role=alert]
+ *     span#hint                                       (visually hidden: "Opens in a new window")
+ *     div[part=error]#error[role=alert]
  */
 
 export interface ButtonDom {
@@ -32,8 +32,8 @@ export function buildButton(root: Node, onClick: () => void, onWarm: () => void)
     pendingLabel: node('span', { part: 'pending-label' }),
     label: node('span', { part: 'label' }),
     slot: node('slot', {}),
-    hint: node('span', { id: 'hint', class: 'hint' }),
-    error: node('div', { part: 'error', id: 'error', class: 'error', role: 'alert' }),
+    hint: node('span', { id: 'hint' }),
+    error: node('div', { part: 'error', id: 'error', role: 'alert' }),
   };
   dom.label.append(dom.slot);
   dom.button.append(dom.label);

@@ -93,7 +93,7 @@ export const buttonStyles = css`
     }
   }
 
-  .hint {
+  #hint {
     position: absolute;
     inline-size: 1px;
     block-size: 1px;
@@ -102,13 +102,13 @@ export const buttonStyles = css`
     white-space: nowrap;
   }
 
-  .error {
+  #error {
     margin-block-start: 0.375em;
     color: var(--_idc-danger);
     font-size: 0.875em;
     line-height: 1.3;
   }
-  .error:empty {
+  #error:empty {
     margin: 0;
   }
 `;

@@ -17,11 +17,11 @@
 import { ReactiveElement, type PropertyDeclarations, type PropertyValues } from '@lit/reactive-element';
 import { callbackInUrl } from '../../flow/env.js';
 import type { Failure, IdcErrorCode } from '../../flow/errors.js';
-import type { Launch } from '../../flow/launch.js';
+import { REFUSED, type Launch } from '../../flow/launch.js';
 import { LOAD_FAILED_MESSAGE } from '../../flow/load-failed.js';
 import { loadRun, type Run } from '../../flow/load-run.js';
 import type { FallbackDetail, FlowHandle, FlowMode } from '../../flow/types.js';
-import { tableLang, translate, type LocalizeController, type Table } from '../../i18n/localize.js';
+import { tableLang, translate, type Localizer, type Table } from '../../i18n/localize.js';
 import { buildButton, setAttr, setText, type ButtonDom } from './button-dom.js';
 import { buttonStyles } from './button-styles.js';
 import { emit } from './emit.js';
@@ -49,9 +49,6 @@ export interface PreparedFlow<R> {
   proceed(run: Run, launched: Launch): FlowHandle<R>;
 }
 
-/** The launch of a flow whose element is not configured well enough to start: the lazy half says what is wrong. */
-const REFUSED: Launch = { path: 'none', why: 'config' };
-
 interface RunningFlow<R> {
   controller: AbortController;
   /** The popup the click opened; the handle owns it once the lazy half has taken the flow over. */
@@ -65,7 +62,7 @@ let errorTable: Table<IdcErrorCode> | undefined;
 
 export abstract class FlowButton<R, K extends string = never> extends ReactiveElement {
   /** @internal */
-  static override shadowRootOptions: ShadowRootInit = { ...ReactiveElement.shadowRootOptions, delegatesFocus: true };
+  static override shadowRootOptions: ShadowRootInit = { mode: 'open', delegatesFocus: true };
   /** @internal */
   static override styles = [theme, buttonStyles];
   /** @internal — `static properties` rather than decorators: the same reactive properties, ~0.3 kB less to paint. */
@@ -123,28 +120,37 @@ export abstract class FlowButton<R, K extends string = never> extends ReactiveEl
   /** The code of the error the line shows (not a declared property: `showError` re-renders). */
   private errorCode?: IdcErrorCode;
 
-  /** The subclass's texts: `new LocalizeController(this, itsTable)` as a field initializer. */
-  protected abstract readonly l10n: LocalizeController<FlowButtonKey | K>;
+  /** The subclass's texts: `new Localizer(this, itsTable)` as a field initializer. */
+  protected abstract readonly l10n: Localizer<FlowButtonKey | K>;
   private busy = false;
   private resuming = false;
   private flow?: RunningFlow<R>;
   private cancelIdle?: () => void;
+  private unwatchLanguage?: () => void;
   private dom?: ButtonDom;
 
   /** The visible label (the default slot replaces it). */
   protected abstract labelText(): string;
   /** The flow a click starts, with the element's options as they are now. */
   protected abstract prepareFlow(options: FlowStartOptions): PreparedFlow<R>;
-  /** Looks for a redirect result for this element in the address bar. */
-  protected abstract resumeFlow(): Promise<R | null>;
+  /**
+   * Looks for a result for this element in the address bar and, when there may be one, cleans the address bar before
+   * anything is awaited (item 9) and returns the pending result (null in it: nothing for us after all). Null when
+   * the address bar holds nothing for this element.
+   */
+  protected abstract resumeFlow(): Promise<R | null> | null;
   /** Dispatches the success event (`idc-success` or `idc-consent`). */
   protected abstract emitResult(result: R): void;
-  /** Warms what the click will need (hover, focus, idle). */
-  protected warm(): void {}
-  /** Whether the element knows enough to look for a result in the address bar (see `firstUpdated`). */
-  protected canResume(): boolean {
-    return true;
+  /**
+   * Warms what the click will need (hover, focus, idle): loads the lazy half of the flow, lets the subclass prepare
+   * with it, and starts watching the language — not needed to paint, so it starts here; once it runs, one update
+   * catches up with a change made before.
+   */
+  protected warm(): void {
+    loadRun().then((run) => this.prepare(run), () => {});
   }
+  /** What the subclass warms with the lazy half at hand (the verify button: the provider's metadata). */
+  protected prepare(_run: Run): void {}
 
   /**
    * A quick check that the element may start: when false, nothing opens and no `idc-start` fires, and the full
@@ -175,7 +181,7 @@ export abstract class FlowButton<R, K extends string = never> extends ReactiveEl
     this.showError(undefined);
     const mode = this.mode;
     const ready = this.canStart();
-    if (ready && !emit<IdcStartDetail>(this, 'idc-start', { mode }, { cancelable: true })) return;
+    if (ready && !emit<IdcStartDetail>(this, 'idc-start', { mode }, true)) return;
 
     const controller = new AbortController();
     let prepared: PreparedFlow<R>;
@@ -186,7 +192,7 @@ export abstract class FlowButton<R, K extends string = never> extends ReactiveEl
         fallback: this.fallback,
         timeout: this.timeout,
         signal: controller.signal,
-        onFallback: (detail) => emit<IdcFallbackDetail>(this, 'idc-fallback', detail, { cancelable: true }),
+        onFallback: (detail) => emit<IdcFallbackDetail>(this, 'idc-fallback', detail, true),
       });
       if (ready) launched = prepared.launch();
     } catch (err) {
@@ -228,6 +234,13 @@ export abstract class FlowButton<R, K extends string = never> extends ReactiveEl
     super.connectedCallback();
     window.addEventListener('pageshow', this.onPageShow);
     this.cancelIdle = whenIdle(() => this.warm());
+    // Language changes: the watcher is not needed to paint, so it is a module of its own, loaded now; once it runs,
+    // one update catches up with a change made meanwhile.
+    import('../../i18n/language-watch.js').then(({ watchLanguage }) => {
+      if (!this.isConnected || this.unwatchLanguage) return;
+      this.unwatchLanguage = watchLanguage(() => this.requestUpdate());
+      this.requestUpdate();
+    }, () => {});
   }
 
   override disconnectedCallback(): void {
@@ -235,6 +248,8 @@ export abstract class FlowButton<R, K extends string = never> extends ReactiveEl
     window.removeEventListener('pageshow', this.onPageShow);
     this.cancelIdle?.();
     this.cancelIdle = undefined;
+    this.unwatchLanguage?.();
+    this.unwatchLanguage = undefined;
     // A move within the document (disconnect + connect in one task) keeps the flow; a removal ends it silently.
     queueMicrotask(() => {
       if (!this.isConnected) this.abandon();
@@ -248,9 +263,9 @@ export abstract class FlowButton<R, K extends string = never> extends ReactiveEl
   }
 
   protected override firstUpdated(): void {
-    // Redirect mode looks for its result; any mode does when the address bar carries a response — in popup mode that
-    // is the popup itself landing on this page (the default redirectUri), and the flow relays the result to the opener.
-    if (this.mode === 'redirect' || this.fallback === 'redirect' || callbackInUrl()) this.resume();
+    // Any mode looks when the address bar carries a response: a redirect's return, or in popup mode the popup itself
+    // landing on this page (the default redirectUri) — then the flow relays the result to the opener.
+    if (callbackInUrl()) this.resume();
   }
 
   protected override update(changed: PropertyValues): void {
@@ -259,12 +274,13 @@ export abstract class FlowButton<R, K extends string = never> extends ReactiveEl
     const busy = this.busy;
     const locale = this.l10n.locale;
     const errorText = this.errorCode && errorTable ? translate(errorTable, locale, this.errorCode) : '';
-    const describedBy = [this.mode !== 'redirect' && !busy ? 'hint' : '', errorText ? 'error' : ''].filter(Boolean);
+    const hinted = this.mode !== 'redirect' && !busy;
+    const describedBy = hinted ? (errorText ? 'hint error' : 'hint') : errorText && 'error';
     setAttr(dom.container, 'lang', tableLang(locale));
     setAttr(dom.container, 'dir', this.l10n.dir);
     dom.button.disabled = this.disabled;
     setAttr(dom.button, 'aria-busy', busy ? 'true' : undefined);
-    setAttr(dom.button, 'aria-describedby', describedBy.join(' ') || undefined);
+    setAttr(dom.button, 'aria-describedby', describedBy || undefined);
     // The spinner and the pending label are in the button only while pending.
     if (busy) {
       setText(dom.pendingLabel, this.l10n.t('pending'));
@@ -293,19 +309,16 @@ export abstract class FlowButton<R, K extends string = never> extends ReactiveEl
   };
 
   private resume(): void {
-    if (!this.canResume()) return;
-    // Busy only when the address bar may hold a result for us; otherwise the button stays usable at once.
-    // (Checked first: the flow cleans the address bar synchronously.)
-    if (callbackInUrl()) {
-      this.resuming = true;
-      this.setBusy(true);
-    }
-    let pending: Promise<R | null>;
+    let pending: Promise<R | null> | null;
     try {
       pending = this.resumeFlow();
     } catch (err) {
       pending = Promise.reject(err);
     }
+    // Busy only while a result for us may be coming; otherwise the button stays usable at once.
+    if (!pending) return;
+    this.resuming = true;
+    this.setBusy(true);
     const done = (): boolean => {
       if (!this.resuming) return !this.flow; // not busy on our account; emit unless a click flow took over
       this.resuming = false;

@@ -12,12 +12,11 @@ export const theme = css`
     --_idc-on-primary: var(--idc-color-on-primary, #ffffff);
     --_idc-surface: var(--idc-color-surface, #ffffff);
     --_idc-danger: var(--idc-color-danger, #b42318);
-    --_idc-focus: var(--idc-color-focus, #1849a9);
+    --_idc-focus: var(--idc-color-focus, var(--_idc-primary));
     --_idc-radius: var(--idc-radius, 6px);
-    --_idc-font: var(--idc-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
     --_idc-font-size: var(--idc-font-size, 1rem);
     color-scheme: light;
-    font-family: var(--_idc-font);
+    font-family: var(--idc-font-family, system-ui, sans-serif);
   }
 
   :host([theme='dark']) {
@@ -25,7 +24,6 @@ export const theme = css`
     --_idc-on-primary: var(--idc-color-on-primary, #0b1b33);
     --_idc-surface: var(--idc-color-surface, #16191d);
     --_idc-danger: var(--idc-color-danger, #ffb4ab);
-    --_idc-focus: var(--idc-color-focus, #9ec5ff);
     color-scheme: dark;
   }
 
@@ -35,8 +33,7 @@ export const theme = css`
       --_idc-on-primary: var(--idc-color-on-primary, #0b1b33);
       --_idc-surface: var(--idc-color-surface, #16191d);
       --_idc-danger: var(--idc-color-danger, #ffb4ab);
-      --_idc-focus: var(--idc-color-focus, #9ec5ff);
-      color-scheme: dark;
+        color-scheme: dark;
     }
   }
 

@@ -1,11 +1,10 @@
 import type { PropertyDeclarations } from '@lit/reactive-element';
-import { callbackInUrl } from '../../flow/env.js';
-import { loadRun } from '../../flow/load-run.js';
+import { takeVerifyReturn } from '../../flow/address-bar.js';
+import { loadRun, type Run } from '../../flow/load-run.js';
 import type { VerifyOptions, VerifyResult } from '../../flow/types.js';
 import { launchVerify } from '../../flow/launch.js';
-import { preloadProtocol } from '../../flow/preload.js';
 import { verifyButtonTable } from '../../i18n/tables/verify-button.js';
-import { LocalizeController } from '../../i18n/localize.js';
+import { Localizer } from '../../i18n/localize.js';
 import { emit } from '../shared/emit.js';
 import type { IdcSuccessDetail } from '../shared/events.js';
 import { FlowButton, type FlowStartOptions, type PreparedFlow } from '../shared/flow-button.js';
@@ -75,14 +74,10 @@ export class IdcVerifyButton extends FlowButton<VerifyResult, 'label'> {
 
   private warmedFor?: string;
 
-  protected readonly l10n = new LocalizeController(this, verifyButtonTable);
+  protected readonly l10n = new Localizer(this, verifyButtonTable);
 
   protected override canStart(): boolean {
     return Boolean(this.authority && this.clientId) && super.canStart();
-  }
-
-  protected override canResume(): boolean {
-    return Boolean(this.clientId);
   }
 
   protected override labelText(): string {
@@ -107,20 +102,20 @@ export class IdcVerifyButton extends FlowButton<VerifyResult, 'label'> {
     };
   }
 
-  protected override resumeFlow(): Promise<VerifyResult | null> {
-    // Nothing in the address bar, nothing to load; otherwise the lazy flow takes it (`resumeVerify`).
-    if (!callbackInUrl()) return Promise.resolve(null);
-    const match = { clientId: this.clientId!, authority: this.authority };
-    return loadRun().then((run) => run.resumeVerify(match));
+  protected override resumeFlow(): Promise<VerifyResult | null> | null {
+    // Item 9: a response for this client leaves the address bar now, before anything is awaited; the lazy half then
+    // takes its transaction (what `resumeVerify` does, with the first step here on the first-paint path).
+    const taken = takeVerifyReturn({ clientId: this.clientId!, authority: this.authority });
+    return taken && loadRun().then((run) => run.finishVerifyResume(taken));
   }
 
   protected override emitResult(result: VerifyResult): void {
     emit<IdcSuccessDetail>(this, 'idc-success', result);
   }
 
-  protected override warm(): void {
+  protected override prepare(run: Run): void {
     if (!this.authority || this.warmedFor === this.authority) return;
     this.warmedFor = this.authority;
-    preloadProtocol(this.authority);
+    run.preload(this.authority);
   }
 }

@@ -308,13 +308,19 @@ describe('<idc-share-button>', () => {
     });
 
     it('redirect return: resumed consent is idc-consent (no shareLink needed)', async () => {
-      const el = document.createElement('test-share-button');
-      el.mode = 'redirect';
-      el.resumeWith = () => Promise.resolve(CONSENT);
-      const wrapper = await fixture<HTMLDivElement>(html`<div></div>`);
-      wrapper.append(el);
-      await settle(el);
-      expect(types()).to.deep.equal(['idc-consent']);
+      const original = location.href;
+      history.replaceState(history.state, '', `${location.pathname}${location.search}&token=h.p.s&state=st4te`);
+      try {
+        const el = document.createElement('test-share-button');
+        el.mode = 'redirect';
+        el.resumeWith = () => Promise.resolve(CONSENT);
+        const wrapper = await fixture<HTMLDivElement>(html`<div></div>`);
+        wrapper.append(el);
+        await settle(el);
+        expect(types()).to.deep.equal(['idc-consent']);
+      } finally {
+        history.replaceState(history.state, '', original);
+      }
     });
   });
 });

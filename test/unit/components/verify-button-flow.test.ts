@@ -9,6 +9,7 @@ import { IdcVerifyButton } from '../../../src/components/verify-button/verify-bu
 import type { FlowStartOptions, PreparedFlow } from '../../../src/components/shared/flow-button.js';
 import { IdcError, type VerifyOptions, type VerifyResult } from '../../../src/flow/index.js';
 import { FlowCancelled } from '../../../src/flow/index.js';
+import { AUTHORITY, CLIENT_ID, storedRedirect } from '../flow/helpers.js';
 import { ALL_EVENTS, accessibleName, controlled, preparedBy, pressEnter, recordEvents, settle, type Controlled } from './button-test-helpers.js';
 
 const AUTH = 'https://id.example.test';
@@ -340,6 +341,13 @@ describe('<idc-verify-button> around a flow', () => {
   });
 
   describe('redirect resume on first render', () => {
+    // A response in the address bar (what the element looks for at all) for the tests that need one; the test
+    // subclass's resumeFlow decides what it is.
+    const original = location.href;
+    const withResponse = (): void =>
+      history.replaceState(history.state, '', `${location.pathname}${location.search}&code=c0de&state=${'s'.repeat(22)}`);
+    afterEach(() => history.replaceState(history.state, '', original));
+
     async function connect(
       attrs: Record<string, string>,
       resumeWith: () => Promise<VerifyResult | null>,
@@ -354,6 +362,7 @@ describe('<idc-verify-button> around a flow', () => {
     }
 
     it('mode="redirect": a resumed result is idc-success', async () => {
+      withResponse();
       const el = await connect({ authority: AUTH, 'client-id': 'demo', mode: 'redirect' }, () =>
         Promise.resolve({ ...RESULT, mode: 'redirect' as const }),
       );
@@ -363,7 +372,8 @@ describe('<idc-verify-button> around a flow', () => {
       expect(rec.events[0]!.detail.mode).to.equal('redirect');
     });
 
-    it('fallback="redirect" resumes too; a resumed error is idc-error', async () => {
+    it('a resumed error is idc-error', async () => {
+      withResponse();
       const el = await connect(
         { authority: AUTH, 'client-id': 'demo', fallback: 'redirect' },
         () => Promise.reject(new IdcError('state_not_found')),
@@ -373,13 +383,16 @@ describe('<idc-verify-button> around a flow', () => {
       expect(rec.events[0]!.detail.code).to.equal('state_not_found');
     });
 
-    it('nothing to resume: no event; popup mode does not look', async () => {
-      const a = await connect({ authority: AUTH, 'client-id': 'demo', mode: 'redirect' }, () => Promise.resolve(null));
+    it('nothing in the address bar: no element looks; a response that is not ours: no event, not pending', async () => {
+      const a = await connect({ authority: AUTH, 'client-id': 'demo', mode: 'redirect' }, () => Promise.resolve(RESULT));
       const b = await connect({ authority: AUTH, 'client-id': 'demo' }, () => Promise.resolve(RESULT));
       await settle(a);
-      expect(a.resumeCalls).to.equal(1);
-      expect(b.resumeCalls).to.equal(0);
-      expect(a.pending).to.equal(false);
+      expect([a.resumeCalls, b.resumeCalls]).to.deep.equal([0, 0]);
+      withResponse();
+      const c = await connect({ authority: AUTH, 'client-id': 'demo', mode: 'redirect' }, () => Promise.resolve(null));
+      await settle(c);
+      expect(c.resumeCalls).to.equal(1);
+      expect(c.pending).to.equal(false);
       expect(types()).to.deep.equal([]);
     });
 
@@ -426,6 +439,7 @@ describe('<idc-verify-button> around a flow', () => {
     });
 
     it('resumes once per element, not on every reconnect', async () => {
+      withResponse();
       const el = await connect({ authority: AUTH, 'client-id': 'demo', mode: 'redirect' }, () => Promise.resolve(null));
       const parent = el.parentElement!;
       el.remove();
@@ -446,6 +460,22 @@ describe('<idc-verify-button> around a flow', () => {
     await waitUntil(() => idle.warmCalls > 0, 'warmed when idle', { timeout: 6000 });
   });
 });
+
+/** Reads the address bar at the end of its first update, in the same call as `firstUpdated` (nothing awaited yet). */
+class WatchingButton extends IdcVerifyButton {
+  searchAfterFirstUpdate?: string;
+  protected override updated(changed: Map<PropertyKey, unknown>): void {
+    super.updated(changed);
+    this.searchAfterFirstUpdate ??= location.search;
+  }
+}
+customElements.define('test-watching-button', WatchingButton);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'test-watching-button': WatchingButton;
+  }
+}
 
 describe('<idc-verify-button> with the real flow', () => {
   // An http://localhost authority (allowed for development) where the test server has no metadata: HTTP 404.
@@ -498,6 +528,30 @@ describe('<idc-verify-button> with the real flow', () => {
     expect(error.detail.code).to.equal('discovery_failed');
     expect(el.pending).to.equal(false);
     await waitUntil(() => popup!.closed, 'popup closed', { timeout: 3000 });
+  });
+
+  it('redirect return (item 9): the address bar is clean after the first update, before the lazy half runs; then idc-success', async () => {
+    const state = await storedRedirect();
+    const original = location.href;
+    const response = new URLSearchParams({ keep: 'me', code: 'redirect-code', state, iss: AUTHORITY });
+    history.replaceState(history.state, '', `${location.pathname}?${response}`);
+    try {
+      const el = document.createElement('test-watching-button');
+      el.setAttribute('authority', AUTHORITY);
+      el.setAttribute('client-id', CLIENT_ID);
+      el.setAttribute('mode', 'redirect');
+      document.body.append(el);
+      await el.updateComplete;
+      expect(el.searchAfterFirstUpdate, 'cleaned inside the first update, not after a load').to.equal('?keep=me');
+      expect(el.pending, 'busy while the lazy half takes the transaction').to.equal(true);
+      await waitUntil(() => rec.events.length > 0, 'the resumed result');
+      expect(rec.events.map((e) => e.type)).to.deep.equal(['idc-success']);
+      expect(rec.events[0]!.detail).to.include({ code: 'redirect-code', state, mode: 'redirect', clientId: CLIENT_ID });
+      el.remove();
+    } finally {
+      history.replaceState(history.state, '', original);
+      sessionStorage.clear();
+    }
   });
 
   it('redirect mode with nothing in the address bar resumes to nothing', async () => {

@@ -6,19 +6,17 @@
 import { expect } from '@open-wc/testing';
 import { handleCallback } from '../../../src/callback.js';
 import type { IdcError } from '../../../src/flow/errors.js';
-import { createProtocol } from '../../../src/flow/protocol.js';
-import { checkMetadata } from '../../../src/flow/metadata.js';
 import { resumeVerify } from '../../../src/flow/redirect.js';
 import {
   AUTHORITY,
   CALLBACK,
   CLIENT_ID,
-  FIXTURES,
   OTHER_ORIGIN,
   clearKitStorage,
   inGesture,
   settle,
   sleep,
+  storedRedirect,
   trustedClick,
   waitFor,
 } from './helpers.js';
@@ -145,26 +143,10 @@ describe('handleCallback relay', () => {
 
 describe('resumeVerify (redirect return, item 9)', () => {
   const start = location.href;
-  const metadata = checkMetadata(
-    { issuer: AUTHORITY, authorization_endpoint: `${FIXTURES}/authorize.html`, authorization_response_iss_parameter_supported: true },
-    AUTHORITY,
-  );
   afterEach(() => {
     history.replaceState(null, '', start);
     clearKitStorage();
   });
-
-  async function storedRedirect(): Promise<string> {
-    const protocol = await createProtocol({
-      authority: AUTHORITY,
-      clientId: CLIENT_ID,
-      redirectUri: location.origin + location.pathname,
-      storage: sessionStorage,
-      metadata,
-      maxAgeSeconds: 600,
-    });
-    return (await protocol.begin({ scope: 'openid', mode: 'redirect' })).state;
-  }
 
   it('cleans the address bar before any await, resolves the result, and the state is single-use', async () => {
     const state = await storedRedirect();

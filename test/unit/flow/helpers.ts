@@ -5,7 +5,8 @@
  * window mechanics; the protocol against a real oidc-provider is the Playwright suite's job.
  */
 import { resetMouse, sendMouse } from '@web/test-runner-commands';
-import { clearMetadataCache, primeMetadata } from '../../../src/flow/metadata.js';
+import { checkMetadata, clearMetadataCache, primeMetadata } from '../../../src/flow/metadata.js';
+import { createProtocol } from '../../../src/flow/protocol.js';
 
 export const FIXTURES = `${location.origin}/test/unit/flow/fixtures`;
 /** The stand-in issuer; fixtures/authorize.html sends this as `iss`. */
@@ -177,4 +178,24 @@ export async function s256(verifier: string): Promise<string> {
 /** Removes every key the kit stored in sessionStorage. */
 export function clearKitStorage(): void {
   for (const key of Object.keys(sessionStorage)) if (key.startsWith('idconnect-kit')) sessionStorage.removeItem(key);
+}
+
+/**
+ * Stores a redirect transaction of CLIENT_ID at the stand-in provider, as a redirect start would (this page as the
+ * redirect URI), and returns its state: what a page finds on its return.
+ */
+export async function storedRedirect(): Promise<string> {
+  const metadata = checkMetadata(
+    { issuer: AUTHORITY, authorization_endpoint: `${FIXTURES}/authorize.html`, authorization_response_iss_parameter_supported: true },
+    AUTHORITY,
+  );
+  const protocol = await createProtocol({
+    authority: AUTHORITY,
+    clientId: CLIENT_ID,
+    redirectUri: location.origin + location.pathname,
+    storage: sessionStorage,
+    metadata,
+    maxAgeSeconds: 600,
+  });
+  return (await protocol.begin({ scope: 'openid', mode: 'redirect' })).state;
 }
