@@ -194,3 +194,26 @@ test('errors made in the sibling file are instanceof IdConnect.IdcError, and the
   await expect(page.locator('#unreachable').locator('[part="error"]')).toHaveText(errorTable.en.discovery_failed);
   expect(await page.evaluate(() => (window as unknown as { violations: string[] }).violations)).toEqual([]);
 });
+
+test('the sibling file cannot be fetched: network error, the blank popup closes, and the next click works', async ({ page, site }) => {
+  await page.route(`**/kit/${SIBLING}`, (route) => route.abort('internetdisconnected'));
+  await page.goto(`${site.origin}/page.html`);
+  const button = page.getByRole('button', { name: 'Verify with ID' });
+  await expect(button).toBeVisible();
+
+  const popupOpened = page.waitForEvent('popup');
+  await button.click();
+  const blank = await popupOpened;
+  await page.waitForFunction(() => (window as unknown as { events: PageEvent[] }).events.some((e) => e.kind === 'idc-error'));
+  const error = (await page.evaluate(() => (window as unknown as { events: PageEvent[] }).events)).find((e) => e.kind === 'idc-error')!;
+  expect(error.detail).toMatchObject({ code: 'network', retryable: true });
+  await expect.poll(() => blank.isClosed(), { message: 'the blank popup is not left behind' }).toBe(true);
+  await expect(button).not.toHaveAttribute('aria-busy', 'true');
+
+  // Back online: the loader tries again, and the flow runs to the end.
+  await page.unroute(`**/kit/${SIBLING}`);
+  const popupAgain = page.waitForEvent('popup');
+  await button.click();
+  await signInAndConsent(await popupAgain);
+  await page.waitForFunction(() => (window as unknown as { events: PageEvent[] }).events.some((e) => e.kind === 'idc-success'));
+});

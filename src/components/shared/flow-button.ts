@@ -214,12 +214,16 @@ export abstract class FlowButton<R, K extends string = never> extends ReactiveEl
     }
     this.flow = flow;
     this.setBusy(true);
-    // An aborted flow goes on too: its handle ends at once (FlowCancelled), and release() keeps that quiet.
+    // An aborted flow goes on too: its handle ends at once (FlowCancelled), and release() keeps that quiet. A flow that
+    // ends without a handle (the lazy half could not load) is aborted too, which closes the popup it opened.
     loadRun()
       .then((run) => (flow.handle = prepared.proceed(run, launched)).result)
       .then(
         (result) => this.release(flow) && this.succeed(result),
-        (err: unknown) => this.release(flow) && this.fail(err),
+        (err: unknown) => {
+          controller.abort();
+          return this.release(flow) && this.fail(err);
+        },
       );
   }
 
