@@ -14,7 +14,7 @@ export { preload, runVerify } from './verify-run.js';
 export { runShare } from './share-run.js';
 export { finishShareResume, finishVerifyResume } from './resume-run.js';
 export { errorTable } from '../i18n/tables/errors.js';
-export { IdcError, failureOf } from './errors.js';
+export { failureOf } from './errors.js';
 
 /** The element's side of `startVerify`: the element ran `launchVerify()` inside the click, this runs the rest. */
 export function continueVerify(launched: Launch, options: VerifyOptions): FlowHandle<VerifyResult> {
