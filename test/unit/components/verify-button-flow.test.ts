@@ -397,45 +397,35 @@ describe('<idc-verify-button> around a flow', () => {
     });
 
     it('busy while a callback in the address bar is being resumed; clicks wait', async () => {
-      const original = location.href;
-      history.replaceState(history.state, '', `${location.pathname}${location.search}&code=c0de&state=${'s'.repeat(22)}`);
+      withResponse();
       let finish!: (r: VerifyResult | null) => void;
-      try {
-        const el = await connect(
-          { authority: AUTH, 'client-id': 'demo', mode: 'redirect' },
-          () => new Promise((resolve) => (finish = resolve)),
-        );
-        expect(el.pending).to.equal(true);
-        expect(el.hasAttribute('pending')).to.equal(true);
-        base(el).click();
-        expect(el.flows).to.have.length(0);
-        finish({ ...RESULT, mode: 'redirect' });
-        await settle(el);
-        expect(el.pending).to.equal(false);
-        expect(types()).to.deep.equal(['idc-success']);
-      } finally {
-        history.replaceState(history.state, '', original);
-      }
+      const el = await connect(
+        { authority: AUTH, 'client-id': 'demo', mode: 'redirect' },
+        () => new Promise((resolve) => (finish = resolve)),
+      );
+      expect(el.pending).to.equal(true);
+      expect(el.hasAttribute('pending')).to.equal(true);
+      base(el).click();
+      expect(el.flows).to.have.length(0);
+      finish({ ...RESULT, mode: 'redirect' });
+      await settle(el);
+      expect(el.pending).to.equal(false);
+      expect(types()).to.deep.equal(['idc-success']);
     });
 
     it('popup mode looks too when the address bar carries a response (the popup landed on this page)', async () => {
-      const original = location.href;
-      history.replaceState(history.state, '', `${location.pathname}${location.search}&code=c0de&state=${'s'.repeat(22)}`);
+      withResponse();
       let finish!: (r: VerifyResult | null) => void;
-      try {
-        const el = await connect(
-          { authority: AUTH, 'client-id': 'demo' },
-          () => new Promise((resolve) => (finish = resolve)),
-        );
-        expect(el.resumeCalls).to.equal(1);
-        expect(el.pending).to.equal(true);
-        finish(null); // relayed to the opener: nothing for this page
-        await settle(el);
-        expect(el.pending).to.equal(false);
-        expect(types()).to.deep.equal([]);
-      } finally {
-        history.replaceState(history.state, '', original);
-      }
+      const el = await connect(
+        { authority: AUTH, 'client-id': 'demo' },
+        () => new Promise((resolve) => (finish = resolve)),
+      );
+      expect(el.resumeCalls).to.equal(1);
+      expect(el.pending).to.equal(true);
+      finish(null); // relayed to the opener: nothing for this page
+      await settle(el);
+      expect(el.pending).to.equal(false);
+      expect(types()).to.deep.equal([]);
     });
 
     it('resumes once per element, not on every reconnect', async () => {
