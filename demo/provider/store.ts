@@ -13,7 +13,17 @@ export type Namespace =
   | 'share-decision'
   | 'login-return'
   | 'consent-jti'
-  | 'applicant';
+  | 'applicant'
+  // the user's account (sign-up, email codes, throttling, verification, connections, withdrawal)
+  | 'email-code'
+  | 'mail-rate'
+  | 'throttle'
+  | 'review'
+  | 'document-image'
+  | 'connection'
+  | 'account-consents'
+  | 'consent-cutoff'
+  | 'revoked-grant';
 
 export interface KitStore {
   get<T>(ns: Namespace, key: string): Promise<T | undefined>;
