@@ -20,6 +20,13 @@ export interface AccountRecord {
   email: string;
   /** `scrypt$N$r$p$salt$hash` (base64url parts) */
   passwordHash: string;
+  /**
+   * The identity behind the account has passed a review. Only verified accounts reach the connect consent of a
+   * request asking for `share` (the integrator's implicit verification signal, docs/security.md §37).
+   */
+  verified: boolean;
+  /** epoch seconds */
+  createdAt: number;
 }
 
 export interface AccountSeed {
@@ -27,6 +34,8 @@ export interface AccountSeed {
   email: string;
   password: string;
   documents: VerifiedDocument[];
+  /** default true: the demo's seeded people are verified */
+  verified?: boolean;
 }
 
 /** The demo's seeded people. alice@example.com / alice-demo is the one the contract names. */
@@ -126,10 +135,14 @@ export class Accounts {
   async seed(seeds: readonly AccountSeed[]): Promise<void> {
     this.#dummyHash = await hashPassword(randomBytes(16).toString('base64url'));
     for (const seed of seeds) {
+      // a seed never overwrites an account that already exists (a persistent store keeps the user's changes)
+      if (await this.findById(seed.id)) continue;
       const record: AccountRecord = {
         id: seed.id,
-        email: seed.email.toLowerCase(),
+        email: normalizeEmail(seed.email),
         passwordHash: await hashPassword(seed.password),
+        verified: seed.verified ?? true,
+        createdAt: Math.floor(Date.now() / 1000),
       };
       await this.#store.set('account', record.id, record);
       await this.#store.set('account-email', record.email, record.id);
@@ -138,18 +151,63 @@ export class Accounts {
   }
 
   async findById(id: string): Promise<AccountRecord | undefined> {
-    return this.#store.get<AccountRecord>('account', id);
+    const record = await this.#store.get<AccountRecord>('account', id);
+    // records written before `verified` existed belong to the seeded, verified people
+    return record && { ...record, verified: record.verified ?? true, createdAt: record.createdAt ?? 0 };
+  }
+
+  async findByEmail(email: string): Promise<AccountRecord | undefined> {
+    const id = await this.#store.get<string>('account-email', normalizeEmail(email));
+    return id ? this.findById(id) : undefined;
   }
 
   /** The account for these credentials, or undefined. Takes about the same time whether the e-mail exists or not. */
   async authenticate(email: string, password: string): Promise<AccountRecord | undefined> {
-    const id = await this.#store.get<string>('account-email', email.trim().toLowerCase());
-    const account = id ? await this.findById(id) : undefined;
+    const account = await this.findByEmail(email);
     const ok = await verifyPassword(password, account?.passwordHash ?? this.#dummyHash ?? '');
     return ok && account ? account : undefined;
+  }
+
+  /**
+   * Creates an unverified account for a confirmed e-mail address. Resolves undefined when the address already has
+   * an account (claimed atomically, so two confirmations of one address make one account).
+   */
+  async create(email: string, passwordHash: string): Promise<AccountRecord | undefined> {
+    const record: AccountRecord = {
+      id: `acc-${randomBytes(12).toString('base64url')}`,
+      email: normalizeEmail(email),
+      passwordHash,
+      verified: false,
+      createdAt: Math.floor(Date.now() / 1000),
+    };
+    if (!(await this.#store.add('account-email', record.email, record.id))) return undefined;
+    await this.#store.set('account', record.id, record);
+    await this.#store.set('documents', record.id, []);
+    return record;
+  }
+
+  async setVerified(accountId: string, verified: boolean): Promise<void> {
+    const account = await this.findById(accountId);
+    if (account) await this.#store.set('account', accountId, { ...account, verified });
   }
 
   async documents(accountId: string): Promise<VerifiedDocument[]> {
     return (await this.#store.get<VerifiedDocument[]>('documents', accountId)) ?? [];
   }
+
+  /** Adds a document or replaces the one with the same id. */
+  async putDocument(accountId: string, doc: VerifiedDocument): Promise<void> {
+    const docs = (await this.documents(accountId)).filter((d) => d.id !== doc.id);
+    await this.#store.set('documents', accountId, [...docs, doc]);
+  }
+}
+
+/** E-mail addresses are compared trimmed and lower-cased. */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/** A plausible address: one `@`, no spaces, a dot in the domain, at most 254 characters (RFC 5321). */
+export function isEmailAddress(email: string): boolean {
+  return email.length <= 254 && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email);
 }

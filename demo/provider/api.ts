@@ -14,6 +14,13 @@ function invalidToken(description: string): HttpError {
   });
 }
 
+/** The user disconnected the integrator (or the grant ended): the connection is over, not merely a bad token. */
+function connectionRevoked(): HttpError {
+  return new HttpError(401, 'connection_revoked', 'the user has revoked this connection; connect again', {
+    'WWW-Authenticate': 'Bearer error="invalid_token", error_description="connection revoked"',
+  });
+}
+
 /**
  * The connect token: an access token this provider issued to an integrator through the code exchange, still
  * valid, carrying `share`, whose grant still stands. Checked with oidc-provider's own AccessToken model.
@@ -26,6 +33,7 @@ async function connectContext(kit: Kit, req: IncomingMessage): Promise<ConnectCo
     });
   }
   const token = await kit.provider.AccessToken.find(value);
+  if (!token && (await kit.connections.revokedToken(value))) throw connectionRevoked();
   if (!token || token.isExpired || !token.accountId || !token.grantId) throw invalidToken('connect token is not valid');
   if (token.jkt || token['x5t#S256'] || token.aud !== undefined) throw invalidToken('connect token is not valid here');
   if (!token.scopes.has('share')) {
@@ -36,7 +44,7 @@ async function connectContext(kit: Kit, req: IncomingMessage): Promise<ConnectCo
   const integrator = kit.clients.get(token.clientId!);
   if (integrator?.role !== 'integrator') throw invalidToken('connect token was not issued to an integrator');
   const ctx = { accountId: token.accountId, integratorId: integrator.clientId, grantId: token.grantId };
-  if (!(await grantActive(kit.provider, ctx))) throw invalidToken('the grant behind the connect token was revoked');
+  if (!(await grantActive(kit.provider, ctx))) throw connectionRevoked();
   return ctx;
 }
 

@@ -35,9 +35,11 @@ export interface ConfigInput {
   accounts: Accounts;
   adapter: AdapterFactory;
   coop: boolean;
+  /** seconds */
+  accessTokenTtl: number;
 }
 
-export function providerConfiguration({ clients, keys, accounts, adapter, coop }: ConfigInput): Configuration {
+export function providerConfiguration({ clients, keys, accounts, adapter, coop, accessTokenTtl }: ConfigInput): Configuration {
   return {
     adapter,
     clients,
@@ -98,7 +100,7 @@ export function providerConfiguration({ clients, keys, accounts, adapter, coop }
       };
     },
     ttl: {
-      AccessToken: 60 * 60,
+      AccessToken: accessTokenTtl,
       AuthorizationCode: 60,
       IdToken: 60 * 60,
       RefreshToken: 14 * 24 * 60 * 60,

@@ -6,20 +6,31 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import Provider, { type AdapterFactory, type ClientMetadata } from 'oidc-provider';
+import { accountRoutes } from './account-page.js';
 import { Accounts, DEMO_ACCOUNTS, type AccountSeed } from './accounts.js';
 import { MemoryAdapter, MemoryAdapterStorage } from './adapter.js';
 import { apiNotFound, apiRoutes, grantActive } from './api.js';
 import { providerUiScript } from './assets.js';
 import { ClientDirectory, demoClients, internalClient } from './clients.js';
 import { providerConfiguration } from './config.js';
+import { Connections } from './connections.js';
 import { ConsentSigner } from './consent-jwt.js';
 import { Csrf } from './csrf.js';
+import { devRoutes } from './dev-routes.js';
+import { EmailCodes } from './email-codes.js';
 import { interactionRoutes } from './interactions.js';
 import { loadOrCreateKeys } from './keys.js';
 import type { Handler, Kit } from './kit.js';
+import { createSmtpMailer, MailCatcher, type Mailer, type SmtpMailerOptions } from './mail.js';
 import { sharePageRoutes } from './share-pages.js';
 import { ShareService } from './shares.js';
+import { signInRoutes } from './signin.js';
+import { signupRoutes } from './signup-pages.js';
+import { openDatabase, type Database } from './storage/database.js';
 import { MemoryKitStore, type KitStore } from './store.js';
+import { LoginThrottle } from './throttle.js';
+import { Verification } from './verification.js';
+import { verifyRoutes } from './verify-pages.js';
 import { htmlSecurityHeaders, UI_SCRIPT_PATH } from './views.js';
 
 export type { KitStore } from './store.js';
@@ -53,6 +64,23 @@ export interface StartProviderOptions {
   accounts?: readonly AccountSeed[];
   /** provider-side element bundle served at /assets/provider-ui.js */
   uiBundlePath?: string;
+  /**
+   * The demo configuration (`npm start`): a mail catcher (a real SMTP server in-process) receives every mail, and
+   * the `/dev/*` routes exist (`GET /dev/mail`, `POST /dev/reviews`). Never on by default.
+   */
+  dev?: boolean;
+  /** where mail goes: an SMTP server, or any {@link Mailer}; with `dev` the mail catcher is the default */
+  mail?: SmtpMailerOptions | Mailer;
+  /**
+   * A database instead of memory: `{ dataDir }` for the embedded one (PGlite, created when missing), `{ url }` for
+   * a PostgreSQL server. A restart keeps every account, grant, consent and token. Ignored for what `store` or
+   * `adapter` supply.
+   */
+  database?: { dataDir?: string; url?: string };
+  /** seconds an access token (the integrator's connect token) lives; default 3600 */
+  accessTokenTtl?: number;
+  /** how long the rules take to decide a verification review; default 2000 ms */
+  reviewDelayMs?: number;
 }
 
 export interface RunningProvider {
@@ -61,8 +89,21 @@ export interface RunningProvider {
   url: string;
   /** the oidc-provider instance, for tests and embedding */
   provider: Provider;
+  /** with `dev`: the mail catcher every mail goes to */
+  mailCatcher?: MailCatcher;
+  /** the provider's own services (accounts, verification, shares, …), for tests and embedding */
+  kit: Kit;
   close(): Promise<void>;
 }
+
+function isMailer(value: SmtpMailerOptions | Mailer): value is Mailer {
+  return typeof (value as Mailer).send === 'function';
+}
+
+/** Mail without a configured server fails with a clear message instead of pretending to send. */
+const NO_MAIL: Mailer = {
+  send: () => Promise.reject(new Error('no mail server configured (startProvider({ mail }) or { dev: true })')),
+};
 
 const DEFAULT_UI_BUNDLE = fileURLToPath(new URL('../../dist/idconnect-kit-provider-ui.iife.js', import.meta.url));
 
@@ -99,10 +140,30 @@ export async function startProvider(options: StartProviderOptions = {}): Promise
   const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, (req, res) => handler(req, res));
   const port = await listen(server, options.port ?? 0, host);
 
+  let database: Database | undefined;
+  let mailCatcher: MailCatcher | undefined;
+  let store: KitStore | undefined;
+  let adapterStorage: MemoryAdapterStorage | undefined;
   const ownStore = !options.store;
-  const store = options.store ?? new MemoryKitStore();
-  const adapterStorage = options.adapter ? undefined : new MemoryAdapterStorage();
+  const release = async () => {
+    adapterStorage?.close();
+    if (ownStore) await store?.close();
+    await database?.close();
+    await mailCatcher?.close();
+  };
   try {
+    if (options.database && (!options.store || !options.adapter)) database = await openDatabase(options.database);
+    store = options.store ?? database?.store ?? new MemoryKitStore();
+    const adapter = options.adapter ?? database?.adapter;
+    if (!adapter) adapterStorage = new MemoryAdapterStorage();
+    if (options.dev) mailCatcher = await MailCatcher.start({ host: '127.0.0.1' });
+    const mailer: Mailer = options.mail
+      ? isMailer(options.mail)
+        ? options.mail
+        : createSmtpMailer(options.mail)
+      : mailCatcher
+        ? createSmtpMailer({ host: '127.0.0.1', port: mailCatcher.port, from: '"ID account" <no-reply@id.localhost>' })
+        : NO_MAIL;
     const issuer = checkIssuer(options.issuer ?? `http://localhost:${port}`);
     const keys = await loadOrCreateKeys(options.keysFile);
     const accounts = new Accounts(store);
@@ -119,8 +180,9 @@ export async function startProvider(options: StartProviderOptions = {}): Promise
         clients: clientList,
         keys,
         accounts,
-        adapter: options.adapter ?? MemoryAdapter.factory(adapterStorage!),
+        adapter: adapter ?? MemoryAdapter.factory(adapterStorage!),
         coop,
+        accessTokenTtl: options.accessTokenTtl ?? 3600,
       }),
     );
     // security headers on oidc-provider's own responses; its inline form-post scripts add their hash to this CSP
@@ -139,6 +201,11 @@ export async function startProvider(options: StartProviderOptions = {}): Promise
       issuer,
       accounts,
       clients,
+      store,
+      emailCodes: new EmailCodes({ store, mailer, secret: keys.csrfKey }),
+      throttle: new LoginThrottle(store),
+      verification: new Verification({ store, accounts, reviewDelayMs: options.reviewDelayMs }),
+      connections: new Connections(store, provider, (id) => clients.get(id)?.role === 'integrator'),
       csrf: new Csrf(keys.csrfKey),
       coop,
       uiBundlePath: options.uiBundlePath ?? DEFAULT_UI_BUNDLE,
@@ -154,8 +221,13 @@ export async function startProvider(options: StartProviderOptions = {}): Promise
 
     const routes: [string, RegExp, Handler][] = [
       ...interactionRoutes,
+      ...signupRoutes,
+      ...signInRoutes,
+      ...verifyRoutes,
+      ...accountRoutes,
       ...sharePageRoutes,
       ...apiRoutes,
+      ...(mailCatcher ? devRoutes(mailCatcher) : []),
       ['GET', new RegExp(`^${UI_SCRIPT_PATH.replace(/\./g, '\\.')}$`), providerUiScript],
       ['HEAD', new RegExp(`^${UI_SCRIPT_PATH.replace(/\./g, '\\.')}$`), providerUiScript],
     ];
@@ -181,7 +253,7 @@ export async function startProvider(options: StartProviderOptions = {}): Promise
         });
         return;
       }
-      if (matching.length || url.pathname.startsWith('/api/')) {
+      if (matching.length || url.pathname.startsWith('/api/') || url.pathname.startsWith('/dev/')) {
         req.resume();
         apiNotFound(res, matching.length ? 405 : 404, [...new Set(matching.map(([m]) => m))].join(', ') || undefined);
         return;
@@ -195,19 +267,19 @@ export async function startProvider(options: StartProviderOptions = {}): Promise
       issuer,
       url,
       provider,
+      ...(mailCatcher ? { mailCatcher } : {}),
+      kit,
       async close() {
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();
         });
-        adapterStorage?.close();
-        if (ownStore) await store.close();
+        await release();
       },
     };
   } catch (err) {
     server.close();
-    adapterStorage?.close();
-    if (ownStore) await store.close();
+    await release();
     throw err;
   }
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { InteractionResults } from 'oidc-provider';
 import { INTERNAL_CLIENT_ID } from './clients.js';
-import { formField, HttpError, readForm } from './http.js';
+import { formField, HttpError, readForm, redirect } from './http.js';
 import type { Messages } from './i18n.js';
 import { htmlRoute, originOf, requestMessages, screenParty, sendMessagePage, type Handler, type Kit } from './kit.js';
 import { consentPage, loginBody, newNonce, page, sendHtml } from './views.js';
@@ -10,7 +10,7 @@ type Interaction = Awaited<ReturnType<Kit['provider']['interactionDetails']>>;
 
 const SCOPE_ITEMS = { email: 'itemEmail', share: 'itemShare', offline_access: 'itemOffline' } as const;
 
-async function interactionFor(kit: Kit, req: IncomingMessage, res: ServerResponse, uid: string) {
+export async function interactionFor(kit: Kit, req: IncomingMessage, res: ServerResponse, uid: string) {
   const details = await kit.provider.interactionDetails(req, res);
   if (details.uid !== uid) throw Object.assign(new Error('interaction mismatch'), { name: 'SessionNotFound' });
   return { details, m: requestMessages(req, details.params['ui_locales']) };
@@ -21,13 +21,14 @@ function formActions(details: Interaction): string[] {
   return originOf(details.params['redirect_uri']);
 }
 
-function renderLogin(
+export function renderLogin(
   kit: Kit,
   res: ServerResponse,
   details: Interaction,
   m: Messages,
   status = 200,
   state: { email?: string; error?: string } = {},
+  headers: Record<string, string> = {},
 ): void {
   const clientId = String(details.params['client_id']);
   const client = kit.clients.get(clientId);
@@ -35,22 +36,36 @@ function renderLogin(
   const nonce = newNonce();
   const body = loginBody(m, {
     action: `/interaction/${details.uid}/login`,
+    codeAction: `/interaction/${details.uid}/email-code`,
+    signupUrl: `/interaction/${details.uid}/signup`,
     csrf: kit.csrf.token('login', details.uid),
     intro,
     email: state.email,
     error: state.error,
     showDemoHint: kit.showDemoHint,
   });
-  sendHtml(res, status, page({ m, title: m.t('loginTitle'), nonce, body }), nonce, {
-    formActions: formActions(details),
-    coop: kit.coop,
-  });
+  sendHtml(
+    res,
+    status,
+    page({ m, title: m.t('loginTitle'), nonce, body }),
+    nonce,
+    { formActions: formActions(details), coop: kit.coop },
+    headers,
+  );
+}
+
+/** The request asks for `share` (an integrator's connection), which only a verified account may grant (§37). */
+function asksForShare(details: Interaction): boolean {
+  return String(details.params['scope'] ?? '').split(' ').includes('share');
 }
 
 async function grantConsent(kit: Kit, details: Interaction): Promise<InteractionResults> {
   const accountId = details.session?.accountId;
   const clientId = String(details.params['client_id']);
   if (!accountId) throw new HttpError(400, 'login_required', 'no signed-in account');
+  if (asksForShare(details) && !(await kit.accounts.findById(accountId))?.verified) {
+    throw new HttpError(403, 'not_verified', 'a grant with share needs a verified account');
+  }
   const existing = details.grantId ? await kit.provider.Grant.find(details.grantId) : undefined;
   const grant = existing ?? new kit.provider.Grant({ accountId, clientId });
   const missing = details.prompt.details as {
@@ -63,7 +78,11 @@ async function grantConsent(kit: Kit, details: Interaction): Promise<Interaction
   for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) {
     grant.addResourceScope(indicator, scopes.join(' '));
   }
-  return { consent: { grantId: await grant.save() } };
+  const grantId = await grant.save();
+  if (kit.clients.get(clientId)?.role === 'integrator') {
+    await kit.connections.record(accountId, clientId, grantId, String(details.params['scope'] ?? '').split(' '));
+  }
+  return { consent: { grantId } };
 }
 
 async function renderConsent(kit: Kit, req: IncomingMessage, res: ServerResponse, details: Interaction, m: Messages) {
@@ -98,7 +117,14 @@ async function renderConsent(kit: Kit, req: IncomingMessage, res: ServerResponse
 const show: Handler = async (kit, req, res, [uid]) => {
   const { details, m } = await interactionFor(kit, req, res, uid!);
   if (details.prompt.name === 'login') return renderLogin(kit, res, details, m);
-  if (details.prompt.name === 'consent') return renderConsent(kit, req, res, details, m);
+  if (details.prompt.name === 'consent') {
+    const account = details.session?.accountId ? await kit.accounts.findById(details.session.accountId) : undefined;
+    if (account && !account.verified && asksForShare(details)) {
+      // a new or unverified account verifies first; the review page brings the user back here
+      return redirect(res, `/verify?return=${encodeURIComponent(`/interaction/${details.uid}`)}`);
+    }
+    return renderConsent(kit, req, res, details, m);
+  }
   throw new HttpError(400, 'invalid_request', `unsupported prompt ${details.prompt.name}`);
 };
 
@@ -120,8 +146,20 @@ const submitLogin: Handler = async (kit, req, res, [uid]) => {
   if (!email || !password || email.length > 254 || password.length > 1024) {
     return renderLogin(kit, res, details, m, 400, { email: email.slice(0, 254), error: m.t('errorMissing') });
   }
+  const address = req.socket.remoteAddress ?? 'unknown';
+  const blockedUntil = await kit.throttle.blockedUntil(email, address);
+  if (blockedUntil !== undefined) {
+    // refused before any password hash is computed (§36)
+    const seconds = Math.max(1, Math.ceil((blockedUntil - Date.now()) / 1000));
+    const minutes = String(Math.ceil(seconds / 60));
+    return renderLogin(kit, res, details, m, 429, { email, error: m.t('throttledText', { minutes }) }, { 'Retry-After': String(seconds) });
+  }
   const account = await kit.accounts.authenticate(email, password);
-  if (!account) return renderLogin(kit, res, details, m, 401, { email, error: m.t('errorCredentials') });
+  if (!account) {
+    await kit.throttle.recordFailure(email, address);
+    return renderLogin(kit, res, details, m, 401, { email, error: m.t('errorCredentials') });
+  }
+  await kit.throttle.recordSuccess(email);
   await kit.provider.interactionFinished(
     req,
     res,

@@ -5,7 +5,12 @@ import type { ClientDirectory, KitClient } from './clients.js';
 import type { Csrf } from './csrf.js';
 import { HttpError } from './http.js';
 import { messages, pickLocale, type MessageKey, type Messages } from './i18n.js';
+import type { Connections } from './connections.js';
+import type { EmailCodes } from './email-codes.js';
 import type { ShareService } from './shares.js';
+import type { KitStore } from './store.js';
+import type { LoginThrottle } from './throttle.js';
+import type { Verification } from './verification.js';
 import { messageBody, newNonce, page, sendHtml, type MessageView } from './views.js';
 
 /** What the provider's own routes share. */
@@ -19,6 +24,11 @@ export interface Kit {
   coop: boolean;
   uiBundlePath: string;
   showDemoHint: boolean;
+  store: KitStore;
+  emailCodes: EmailCodes;
+  throttle: LoginThrottle;
+  verification: Verification;
+  connections: Connections;
 }
 
 export type Handler = (kit: Kit, req: IncomingMessage, res: ServerResponse, params: string[], url: URL) => Promise<void>;

@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { INTERNAL_CLIENT_ID } from './clients.js';
 import { formField, readForm, redirect } from './http.js';
 import type { Messages } from './i18n.js';
 import {
@@ -14,9 +12,8 @@ import {
   type Kit,
 } from './kit.js';
 import type { LinkLookup } from './shares.js';
+import { startSignIn } from './signin.js';
 import { consentPage, newNonce, sendHtml } from './views.js';
-
-const LOGIN_RETURN_TTL = 600;
 
 /** The page for a link that cannot be decided on any more (or never could). */
 function linkProblem(kit: Kit, req: IncomingMessage, res: ServerResponse, found: LinkLookup, m: Messages): void {
@@ -85,35 +82,11 @@ const decide: Handler = async (kit, req, res, [id]) => {
   return linkProblem(kit, req, res, found, m);
 };
 
-/**
- * GET /share/:id/login — signs the user in at the provider through its own first-party client
- * (`response_type=none`, a real authorization request), then comes back to the link. `?switch=1` forces a new login.
- */
+/** GET /share/:id/login — sign in (`?switch=1`: as someone else), then back to the link. */
 const login: Handler = async (kit, req, res, [id], url) => {
   const found = await kit.shares.lookupLink(id!);
   if (found.status !== 'pending') return linkProblem(kit, req, res, found, requestMessages(req));
-  const state = randomBytes(24).toString('base64url');
-  await kit.shares.rememberLoginReturn(state, id!, LOGIN_RETURN_TTL);
-  const auth = new URL('/auth', kit.issuer);
-  auth.search = new URLSearchParams({
-    client_id: INTERNAL_CLIENT_ID,
-    response_type: 'none',
-    scope: 'openid',
-    redirect_uri: `${kit.issuer}/share-resume`,
-    state,
-    ...(url.searchParams.get('switch') === '1' ? { prompt: 'login' } : {}),
-  }).toString();
-  redirect(res, auth.href);
-};
-
-/** GET /share-resume — end of that sign-in: checks `iss` and the one-time state, then back to the link. */
-const resume: Handler = async (kit, req, res, _params, url) => {
-  const m = requestMessages(req);
-  const q = url.searchParams;
-  const linkId = await kit.shares.takeLoginReturn(q.get('state') ?? '');
-  if (q.get('iss') !== kit.issuer || !linkId) return sendMessagePage(kit, req, res, 400, 'requestExpired', { m });
-  if (q.has('error')) return sendMessagePage(kit, req, res, 400, 'errorGeneric', { m });
-  redirect(res, `/share/${linkId}`);
+  await startSignIn(kit, res, `/share/${id}`, { forceLogin: url.searchParams.get('switch') === '1' });
 };
 
 const LINK = '([A-Za-z0-9_-]{1,128})';
@@ -122,5 +95,4 @@ export const sharePageRoutes: [string, RegExp, Handler][] = [
   ['GET', new RegExp(`^/share/${LINK}$`), htmlRoute(show)],
   ['POST', new RegExp(`^/share/${LINK}$`), htmlRoute(decide)],
   ['GET', new RegExp(`^/share/${LINK}/login$`), htmlRoute(login)],
-  ['GET', /^\/share-resume$/, htmlRoute(resume)],
 ];

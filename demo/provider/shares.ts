@@ -22,6 +22,16 @@ export interface ConnectContext {
 interface ShareTokenRecord extends ConnectContext {
   recipientId: string;
   expiresAt: number;
+  /** epoch ms; a token minted at or before the triple's last withdrawal or Decline never works (§39) */
+  mintedAt?: number;
+}
+
+/** One standing consent, as the account page lists it. */
+export interface ConsentEntry {
+  integratorId: string;
+  recipientId: string;
+  /** epoch seconds */
+  grantedAt: number;
 }
 
 interface ShareLinkRecord extends ConnectContext {
@@ -53,6 +63,8 @@ const now = () => Math.floor(Date.now() / 1000);
 const digest = (secret: string) => createHash('sha256').update(secret).digest('base64url');
 const consentKey = (accountId: string, integratorId: string, recipientId: string) =>
   JSON.stringify([accountId, integratorId, recipientId]);
+/** how long a withdrawal's cut-off is kept: longer than any share token lives */
+const CUTOFF_TTL = 86_400 + 3600;
 
 export interface RedeemResult {
   applicantId: string;
@@ -108,9 +120,32 @@ export class ShareService {
   }
 
   async revokeConsent(ctx: ConnectContext, recipientId: string): Promise<boolean> {
-    const key = consentKey(ctx.accountId, ctx.integratorId, recipientId);
-    const existed = (await this.#store.get('consent', key)) !== undefined;
-    await this.#store.delete('consent', key);
+    return this.withdraw(ctx.accountId, ctx.integratorId, recipientId);
+  }
+
+  /** The account's standing consents, oldest first. */
+  async consentsOf(accountId: string): Promise<ConsentEntry[]> {
+    const index = (await this.#store.get<Record<string, ConsentEntry>>('account-consents', accountId)) ?? {};
+    return Object.values(index).sort((a, b) => a.grantedAt - b.grantedAt);
+  }
+
+  async #indexConsent(accountId: string, entry: ConsentEntry, present: boolean): Promise<void> {
+    const index = (await this.#store.get<Record<string, ConsentEntry>>('account-consents', accountId)) ?? {};
+    const key = `${entry.integratorId} ${entry.recipientId}`;
+    if (present) index[key] = entry;
+    else delete index[key];
+    await this.#store.set('account-consents', accountId, index);
+  }
+
+  /**
+   * Ends the consent for (account, integrator, recipient) and kills every share token minted for that triple until
+   * now, for good: a later consent does not bring them back (docs/security.md §39). Resolves whether a consent stood.
+   */
+  async withdraw(accountId: string, integratorId: string, recipientId: string): Promise<boolean> {
+    const key = consentKey(accountId, integratorId, recipientId);
+    await this.#store.set('consent-cutoff', key, Date.now(), CUTOFF_TTL);
+    const existed = (await this.#store.take('consent', key)) !== undefined;
+    await this.#indexConsent(accountId, { integratorId, recipientId, grantedAt: 0 }, false);
     return existed;
   }
 
@@ -127,7 +162,7 @@ export class ShareService {
     ttl: number,
   ): Promise<{ token: string; sharingAllowed: boolean }> {
     const token = `idcst_${randomBytes(32).toString('base64url')}`;
-    const record: ShareTokenRecord = { ...ctx, recipientId: recipient.clientId, expiresAt: now() + ttl };
+    const record: ShareTokenRecord = { ...ctx, recipientId: recipient.clientId, expiresAt: now() + ttl, mintedAt: Date.now() };
     await this.#store.set('share-token', digest(token), record, ttl);
     return { token, sharingAllowed: await this.#sharingAllowed(ctx, recipient) };
   }
@@ -188,22 +223,14 @@ export class ShareService {
     }
     const key = consentKey(link.accountId, link.integratorId, link.recipientId);
     if (decision === 'allow') {
-      await this.#store.set('consent', key, { grantedAt: now(), linkJti: jti });
+      const grantedAt = now();
+      await this.#store.set('consent', key, { grantedAt, linkJti: jti });
+      await this.#indexConsent(link.accountId, { integratorId: link.integratorId, recipientId: link.recipientId, grantedAt }, true);
     } else {
-      await this.#store.delete('consent', key);
+      await this.withdraw(link.accountId, link.integratorId, link.recipientId);
     }
     await this.#store.set('consent-jti', jti, { linkId: id, exp }, Math.max(1, exp - now()));
     return url.href;
-  }
-
-  /** One-time state of a sign-in started from a share link. */
-  async rememberLoginReturn(state: string, linkId: string, ttl: number): Promise<void> {
-    await this.#store.set('login-return', state, { linkId }, ttl);
-  }
-
-  async takeLoginReturn(state: string): Promise<string | undefined> {
-    if (!state) return undefined;
-    return (await this.#store.take<{ linkId: string }>('login-return', state))?.linkId;
   }
 
   /** A live share token issued for this recipient, and everything sharing still needs, or a 4xx. */
@@ -221,6 +248,12 @@ export class ShareService {
     }
     if (!(await this.consentStands(record.accountId, record.integratorId, recipient.clientId))) {
       throw new HttpError(403, 'consent_required', 'the user has not consented to share with this recipient');
+    }
+    const cutoff = await this.#store.get<number>('consent-cutoff', consentKey(record.accountId, record.integratorId, recipient.clientId));
+    if (cutoff !== undefined && (record.mintedAt ?? 0) <= cutoff) {
+      // minted before the user withdrew or declined: dead for good, whatever was consented since
+      await this.#store.delete('share-token', key);
+      throw new HttpError(400, 'invalid_share_token', 'share token was minted before the user withdrew consent');
     }
     if (!(await this.#grantActive(record))) {
       throw new HttpError(403, 'consent_required', 'the user has revoked the issuing client\u2019s access');

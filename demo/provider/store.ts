@@ -23,7 +23,7 @@ export type Namespace =
   | 'connection'
   | 'account-consents'
   | 'consent-cutoff'
-  | 'revoked-grant';
+  | 'connect-token';
 
 export interface KitStore {
   get<T>(ns: Namespace, key: string): Promise<T | undefined>;

@@ -75,6 +75,18 @@ button,.button{font:inherit;font-weight:600;padding:.65rem 1rem;border:0;border-
 button:focus-visible,.button:focus-visible,input:focus-visible{outline:3px solid #1a56db;outline-offset:2px}
 .alert{padding:.75rem 1rem;border-radius:.375rem;border-inline-start:4px solid #b3261e;background:color-mix(in srgb,#b3261e 10%,Canvas)}
 .hint{font-size:.875rem;opacity:.75}
+.secondary{background:transparent;color:CanvasText;border:1px solid GrayText}
+.actions{display:flex;flex-wrap:wrap;gap:.75rem;align-items:center}
+.field-error{margin:0;font-size:.875rem;font-weight:600}
+.status{padding:.75rem 1rem;border-radius:.375rem;border-inline-start:4px solid #1a56db;background:color-mix(in srgb,#1a56db 10%,Canvas)}
+select{font:inherit;padding:.6rem .75rem;border:1px solid GrayText;border-radius:.375rem;background:Field;color:FieldText}
+section{margin-block:1.5rem}
+h2{font-size:1.125rem;margin-block:0 .5rem}
+ul.items{list-style:none;padding:0;margin:0;display:grid;gap:.75rem}
+ul.items>li{border:1px solid GrayText;border-radius:.5rem;padding:.75rem 1rem;display:grid;gap:.5rem}
+ul.items p{margin:0}
+table{border-collapse:collapse;inline-size:100%}
+th,td{text-align:start;padding:.4rem .5rem;border-block-end:1px solid GrayText}
 @media (forced-colors:active){button,.button{border:1px solid ButtonText}}
 `;
 
@@ -112,17 +124,23 @@ export function sendHtml(
   html: string,
   nonce: string,
   security: SecurityOptions = {},
+  headers: Record<string, string> = {},
 ): void {
   res.writeHead(status, {
     'Content-Type': 'text/html; charset=utf-8',
     'Content-Length': Buffer.byteLength(html),
     ...htmlSecurityHeaders(nonce, security),
+    ...headers,
   });
   res.end(html);
 }
 
 export interface LoginView {
   action: string;
+  /** where **Email me a code** posts the same form (the password is not needed there) */
+  codeAction: string;
+  /** the sign-up page of this sign-in */
+  signupUrl: string;
   csrf: string;
   intro: string;
   email?: string;
@@ -141,8 +159,12 @@ ${view.error ? `<p class="alert" role="alert" id="login-error">${escapeHtml(view
 <input id="email" name="email" type="email" autocomplete="username" required autofocus value="${escapeHtml(view.email ?? '')}"${invalid}>
 <label for="password">${escapeHtml(m.t('password'))}</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required${invalid}>
+<div class="actions">
 <button type="submit">${escapeHtml(m.t('signIn'))}</button>
+<button type="submit" class="secondary" formaction="${escapeHtml(view.codeAction)}" formnovalidate>${escapeHtml(m.t('emailMeCode'))}</button>
+</div>
 </form>
+<p><a href="${escapeHtml(view.signupUrl)}">${escapeHtml(m.t('createAccount'))}</a></p>
 ${view.showDemoHint ? `<p class="hint">${escapeHtml(m.t('demoHint'))}</p>` : ''}`;
 }
 

@@ -22,8 +22,14 @@ export const SERVER_ERROR_CODES = {
   invalid_client: { retryable: false, message: 'The identity provider refused the client credentials.' },
   /** The token request failed for another reason (network, provider error, malformed response). Not retried. */
   exchange_failed: { retryable: false, message: 'The authorization code could not be exchanged.' },
+  /** The provider answered `invalid_grant` to a refresh: the user disconnected, the grant was revoked, or the refresh
+   * token expired or was already used. The connection is over: connect again (a new authorization). */
+  connection_revoked: { retryable: false, message: 'The connection was revoked or has expired; connect again.' },
+  /** The refresh request failed for another reason (network, timeout, provider error, malformed response). The
+   * refresh token was not refused, so the same call may succeed later (unlike a code, it can be sent again). */
+  refresh_failed: { retryable: true, message: 'The connection could not be refreshed.' },
   /** The token endpoint answered, but the response or its ID token failed validation (signature, iss, aud, exp,
-   * nonce, missing ID token, …). */
+   * nonce, missing ID token, a refreshed ID token for another `expectedSubject`, …). */
   invalid_id_token: { retryable: false, message: 'The identity provider returned an invalid token response.' },
   /** The consent token is malformed, too large, has a forbidden header, a bad signature or invalid claims. */
   invalid_token: { retryable: false, message: 'The consent token is invalid.' },
@@ -56,8 +62,9 @@ export interface IdcServerErrorOptions {
  * Error thrown by every helper of `idconnect-kit/server`.
  *
  * Codes (stable): `invalid_request`, `discovery_failed`, `issuer_mismatch`, `code_reused`, `invalid_grant`,
- * `invalid_client`, `exchange_failed`, `invalid_id_token`, `invalid_token`, `token_expired`, `state_mismatch`,
- * `recipient_mismatch`, `token_replayed`, `jwks_unavailable`, `replay_check_failed` — see {@link SERVER_ERROR_CODES}.
+ * `invalid_client`, `exchange_failed`, `connection_revoked`, `refresh_failed`, `invalid_id_token`, `invalid_token`,
+ * `token_expired`, `state_mismatch`, `recipient_mismatch`, `token_replayed`, `jwks_unavailable`,
+ * `replay_check_failed` — see {@link SERVER_ERROR_CODES}.
  */
 export class IdcServerError extends Error {
   override readonly name = 'IdcServerError';

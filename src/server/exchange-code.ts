@@ -20,18 +20,14 @@
  */
 import { createHash } from 'node:crypto';
 import * as client from 'openid-client';
-import { discover, parseServerUrl, getIssuerJwksCache, setIssuerJwksCache, DEFAULT_TIMEOUT_SECS } from './discovery.js';
-import type { FetchLike } from './discovery.js';
+import { discover } from './discovery.js';
 import { IdcServerError } from './errors.js';
-import type { ServerErrorCode } from './errors.js';
+import { checkClientOptions, requireString, tokenClient, tokenEndpointError } from './token-client.js';
+import type { TokenClientOptions } from './token-client.js';
 
 export type { FetchLike } from './discovery.js';
 
-export interface ExchangeCodeOptions {
-  /** The issuer your backend is configured with (not a value sent by the browser). https, or http on localhost. */
-  issuer: string;
-  clientId: string;
-  clientSecret: string;
+export interface ExchangeCodeOptions extends TokenClientOptions {
   /** `idc-success` detail `code`. Exchanged at most once per process (`code_reused` after that). */
   code: string;
   /** `idc-success` detail `codeVerifier` (RFC 7636: 43–128 unreserved characters). */
@@ -48,12 +44,6 @@ export interface ExchangeCodeOptions {
   expectedNonce?: string;
   /** The raw `iss` authorization response parameter, when the backend has it. Must equal the issuer. */
   iss?: string;
-  /** Token endpoint client authentication. Default: `client_secret_basic` when the provider supports it. */
-  clientAuthMethod?: 'client_secret_basic' | 'client_secret_post';
-  /** Replaces `fetch` for the token request, and for discovery and the JWKS when they are not cached yet. */
-  fetch?: FetchLike;
-  /** Seconds before a request to the provider is abandoned. Default 10. */
-  timeout?: number;
 }
 
 export interface ExchangeCodeResult {
@@ -87,12 +77,12 @@ function markCodeUsed(issuer: string, clientId: string, code: string): boolean {
 
 const VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
 
-function requireString(value: unknown, name: string, max = 4096): string {
-  if (typeof value !== 'string' || value === '' || value.length > max) {
-    throw new IdcServerError('invalid_request', { message: `"${name}" must be a non-empty string.` });
-  }
-  return value;
-}
+/** A refused code is `invalid_grant`; a response that fails validation is `invalid_id_token`. */
+const EXCHANGE_ERRORS = {
+  refusals: { invalid_grant: 'invalid_grant', invalid_client: 'invalid_client' },
+  failed: 'exchange_failed',
+  invalid: 'invalid_id_token',
+} as const;
 
 function parseRedirectUri(value: unknown): URL {
   const raw = requireString(value, 'redirectUri');
@@ -130,12 +120,8 @@ function parseRedirectUri(value: unknown): URL {
  * Messages never contain the code, the verifier, the client secret or a token.
  */
 export async function exchangeCode(options: ExchangeCodeOptions): Promise<ExchangeCodeResult> {
-  if (typeof options !== 'object' || options === null) {
-    throw new IdcServerError('invalid_request', { message: 'exchangeCode() needs an options object.' });
-  }
-  const { url: issuerUrl, insecure } = parseServerUrl(options.issuer, 'issuer');
-  const clientId = requireString(options.clientId, 'clientId', 512);
-  const clientSecret = requireString(options.clientSecret, 'clientSecret');
+  const checked = checkClientOptions(options, 'exchangeCode');
+  const { clientSecret } = checked;
   const code = requireString(options.code, 'code');
   const codeVerifier = options.codeVerifier;
   if (typeof codeVerifier !== 'string' || !VERIFIER.test(codeVerifier)) {
@@ -151,77 +137,42 @@ export async function exchangeCode(options: ExchangeCodeOptions): Promise<Exchan
   }
   const expectedNonce = options.nonce ?? options.expectedNonce;
   if (options.iss !== undefined) requireString(options.iss, 'iss', 2048);
-  if (options.clientAuthMethod !== undefined && !['client_secret_basic', 'client_secret_post'].includes(options.clientAuthMethod)) {
-    throw new IdcServerError('invalid_request', { message: '"clientAuthMethod" must be client_secret_basic or client_secret_post.' });
-  }
-  if (options.fetch !== undefined && typeof options.fetch !== 'function') {
-    throw new IdcServerError('invalid_request', { message: '"fetch" must be a function.' });
-  }
-  const timeout = options.timeout ?? DEFAULT_TIMEOUT_SECS;
-  if (typeof timeout !== 'number' || !(timeout > 0)) {
-    throw new IdcServerError('invalid_request', { message: '"timeout" must be a positive number of seconds.' });
-  }
   const secrets = [code, codeVerifier, clientSecret];
   const checks: client.AuthorizationCodeGrantChecks = { pkceCodeVerifier: codeVerifier, idTokenExpected: true };
   if (expectedNonce !== undefined) checks.expectedNonce = expectedNonce;
 
-  const metadata = await discover(issuerUrl, insecure, { timeout, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  const { issuerUrl, insecure, timeout } = checked;
+  const metadata = await discover(issuerUrl, insecure, { timeout, ...(checked.fetch ? { fetch: checked.fetch } : {}) });
   if (options.iss !== undefined && options.iss !== metadata.issuer) {
     throw new IdcServerError('issuer_mismatch', {
       message: 'The "iss" of the authorization response is not the configured issuer.',
     });
   }
-  if (!metadata.token_endpoint) {
-    throw new IdcServerError('discovery_failed', { message: 'The provider metadata has no token_endpoint.' });
-  }
 
-  const method = options.clientAuthMethod ?? pickAuthMethod(metadata);
-  const config = new client.Configuration(
-    metadata,
-    clientId,
-    { client_secret: clientSecret, token_endpoint_auth_method: method },
-    method === 'client_secret_post' ? client.ClientSecretPost(clientSecret) : client.ClientSecretBasic(clientSecret),
-  );
-  config.timeout = timeout;
-  if (insecure) client.allowInsecureRequests(config);
-  client.enableNonRepudiationChecks(config);
-  const jwksCache = getIssuerJwksCache(issuerUrl);
-  if (jwksCache) client.setJwksCache(config, jwksCache);
-
-  // Phase tracking: an error after the token endpoint answered 2xx is a validation failure, not a refusal.
   // Without a nonce from the caller, the ID token's own nonce claim becomes the expected value (see the module doc):
   // openid-client reads `checks.expectedNonce` only after the token response has arrived.
-  const tokenEndpoint = metadata.token_endpoint;
-  const baseFetch: FetchLike = options.fetch ?? ((url, init) => fetch(url, init as RequestInit));
-  let tokenResponseOk = false;
-  config[client.customFetch] = async (url, init) => {
-    const response = await baseFetch(url, init);
-    if (url === tokenEndpoint && response.ok) {
-      tokenResponseOk = true;
-      if (expectedNonce === undefined) {
-        const nonce = await idTokenNonce(response);
-        if (nonce === undefined) delete checks.expectedNonce;
-        else checks.expectedNonce = nonce;
-      }
-    }
-    return response;
-  };
+  const token = tokenClient(metadata, checked, async (response) => {
+    if (expectedNonce !== undefined) return;
+    const nonce = await idTokenNonce(response);
+    if (nonce === undefined) delete checks.expectedNonce;
+    else checks.expectedNonce = nonce;
+  });
 
   const callbackUrl = new URL(redirectUri);
   callbackUrl.searchParams.set('code', code);
   callbackUrl.searchParams.set('iss', metadata.issuer);
 
-  if (!markCodeUsed(metadata.issuer, clientId, code)) {
+  if (!markCodeUsed(metadata.issuer, checked.clientId, code)) {
     throw new IdcServerError('code_reused', { message: 'This authorization code was already sent to the token endpoint.' });
   }
 
   let tokens: Awaited<ReturnType<typeof client.authorizationCodeGrant>>;
   try {
-    tokens = await client.authorizationCodeGrant(config, callbackUrl, checks);
+    tokens = await client.authorizationCodeGrant(token.config, callbackUrl, checks);
   } catch (err) {
-    throw toExchangeError(err, tokenResponseOk, secrets);
+    throw tokenEndpointError(err, token, EXCHANGE_ERRORS, secrets);
   } finally {
-    setIssuerJwksCache(issuerUrl, client.getJwksCache(config));
+    token.saveJwksCache();
   }
 
   let idTokenClaims: client.IDToken | undefined;
@@ -259,40 +210,4 @@ async function idTokenNonce(response: Response): Promise<string | undefined> {
   } catch {
     return undefined;
   }
-}
-
-function pickAuthMethod(metadata: client.ServerMetadata): 'client_secret_basic' | 'client_secret_post' {
-  const supported = metadata.token_endpoint_auth_methods_supported;
-  if (!Array.isArray(supported) || supported.includes('client_secret_basic')) return 'client_secret_basic';
-  return supported.includes('client_secret_post') ? 'client_secret_post' : 'client_secret_basic';
-}
-
-function toExchangeError(err: unknown, tokenResponseOk: boolean, secrets: string[]): IdcServerError {
-  if (err instanceof IdcServerError) return err;
-  if (err instanceof client.ResponseBodyError) {
-    const map: Record<string, ServerErrorCode> = { invalid_grant: 'invalid_grant', invalid_client: 'invalid_client' };
-    const code = map[err.error] ?? 'exchange_failed';
-    return new IdcServerError(code, {
-      message: `The token endpoint answered ${err.status} ${String(err.error).slice(0, 64)}.`.replace(/[^\x20-\x7e]/g, ''),
-      oauthError: err.error,
-      ...(err.error_description !== undefined ? { oauthErrorDescription: err.error_description } : {}),
-      cause: err,
-      secrets,
-    });
-  }
-  if (err instanceof client.WWWAuthenticateChallengeError) {
-    return new IdcServerError(err.status === 401 ? 'invalid_client' : 'exchange_failed', {
-      message: `The token endpoint answered ${err.status} with an authentication challenge.`,
-      cause: err,
-      secrets,
-    });
-  }
-  if (tokenResponseOk) {
-    return new IdcServerError('invalid_id_token', {
-      message: 'The token response or its ID token failed validation.',
-      cause: err,
-      secrets,
-    });
-  }
-  return new IdcServerError('exchange_failed', { message: 'The token request failed.', cause: err, secrets });
 }

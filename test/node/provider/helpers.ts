@@ -53,17 +53,19 @@ export class Browser {
 
   async request(
     target: string,
-    init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {},
+    init: { method?: string; form?: Record<string, string>; multipart?: FormData; headers?: Record<string, string> } = {},
   ): Promise<Response> {
     const url = new URL(target, this.origin);
     assert.equal(url.origin, this.origin, `the test browser only talks to the provider, not ${url.origin}`);
     const headers: Record<string, string> = { ...init.headers };
     const cookie = this.cookieHeader(url.pathname);
     if (cookie) headers['cookie'] = cookie;
-    let body: string | undefined;
+    let body: string | FormData | undefined;
     if (init.form) {
       body = new URLSearchParams(init.form).toString();
       headers['content-type'] = 'application/x-www-form-urlencoded';
+    } else if (init.multipart) {
+      body = init.multipart; // fetch sets the multipart content type with its boundary
     }
     const res = await fetch(url, { method: init.method ?? (body ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
     this.#store(res.headers.getSetCookie());

@@ -1,7 +1,11 @@
 /**
- * A real oidc-provider on 127.0.0.1:<random port> for the exchangeCode tests: one confidential client with PKCE
- * (S256), and a tiny interaction route that signs in a fixed account and grants the requested scopes, so an
- * authorization can be driven with plain HTTP requests (no browser, no HTML form).
+ * A real oidc-provider on 127.0.0.1:<random port> for the exchangeCode and refreshConnection tests: one confidential
+ * client with PKCE (S256), and a tiny interaction route that signs in a fixed account and grants the requested scopes,
+ * so an authorization can be driven with plain HTTP requests (no browser, no HTML form).
+ *
+ * Refresh tokens: oidc-provider's default `issueRefreshToken` issues one when the client may use the `refresh_token`
+ * grant and `offline_access` was granted (which needs `prompt=consent`). Rotation is off unless asked for, and
+ * {@link TestProvider.revokeGrant} plays the user disconnecting the integrator at the provider.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
@@ -14,12 +18,21 @@ export const CLIENT_SECRET = 'test-integrator-secret-0123456789';
 export const REDIRECT_URI = 'https://integrator.example/callback';
 export const ACCOUNT_ID = 'alice-subject-1';
 
+export interface ProviderOptions {
+  /** Rotate refresh tokens: every refresh returns a new one and spends the old (reuse then revokes the grant). */
+  rotateRefreshTokens?: boolean;
+  /** Refresh token lifetime in seconds. Default 600. */
+  refreshTokenTtl?: number;
+}
+
 export interface TestProvider {
   issuer: string;
   /** Requests seen per path (e.g. `/.well-known/openid-configuration`, `/token`). */
   requests: Map<string, number>;
   /** Runs `/auth` → interaction → resume and returns the code from the redirect to REDIRECT_URI. */
   authorize(params?: { nonce?: string; scope?: string; prompt?: string }): Promise<{ code: string; codeVerifier: string; iss: string }>;
+  /** Destroys the grant behind a refresh token, as when the user disconnects the integrator at the provider. */
+  revokeGrant(refreshToken: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -29,7 +42,7 @@ export function pkcePair(): { codeVerifier: string; codeChallenge: string } {
   return { codeVerifier, codeChallenge };
 }
 
-export async function startProvider(): Promise<TestProvider> {
+export async function startProvider(options: ProviderOptions = {}): Promise<TestProvider> {
   const requests = new Map<string, number>();
   // Set once the port (and so the issuer) is known; the server answers 503 until then.
   const ready: { provider?: Provider } = {};
@@ -70,7 +83,16 @@ export async function startProvider(): Promise<TestProvider> {
     jwks: { keys: [signingKey] },
     cookies: { keys: [randomBytes(32).toString('hex')] },
     pkce: { required: () => true },
-    ttl: { AuthorizationCode: 60, Interaction: 600, Session: 600, Grant: 600, AccessToken: 600, IdToken: 600, RefreshToken: 600 },
+    ttl: {
+      AuthorizationCode: 60,
+      Interaction: 600,
+      Session: 600,
+      Grant: 600,
+      AccessToken: 600,
+      IdToken: 600,
+      RefreshToken: options.refreshTokenTtl ?? 600,
+    },
+    rotateRefreshToken: () => options.rotateRefreshTokens === true,
     scopes: ['openid', 'email', 'offline_access'],
     claims: { openid: ['sub'], email: ['email', 'email_verified'] },
     features: { devInteractions: { enabled: false } },
@@ -125,10 +147,20 @@ export async function startProvider(): Promise<TestProvider> {
     throw new Error('too many redirects');
   }
 
+  async function revokeGrant(refreshToken: string) {
+    const provider = ready.provider!;
+    const token = await provider.RefreshToken.find(refreshToken);
+    if (!token?.grantId) throw new Error('no such refresh token');
+    const grant = await provider.Grant.find(token.grantId);
+    if (!grant) throw new Error('no such grant');
+    await grant.destroy();
+  }
+
   return {
     issuer,
     requests,
     authorize,
+    revokeGrant,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -1,0 +1,176 @@
+/**
+ * What the token endpoint helpers (`exchangeCode()`, `refreshConnection()`) share: the checks of the confidential
+ * client options, the openid-client `Configuration` for the provider (client authentication, timeout, loopback http,
+ * ID token signature checks with the per-issuer JWKS cache), and the mapping of token endpoint failures to codes.
+ */
+import * as client from 'openid-client';
+import { DEFAULT_TIMEOUT_SECS, getIssuerJwksCache, parseServerUrl, setIssuerJwksCache } from './discovery.js';
+import type { FetchLike } from './discovery.js';
+import { IdcServerError } from './errors.js';
+import type { ServerErrorCode } from './errors.js';
+
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post';
+
+/** The options every token endpoint helper accepts. */
+export interface TokenClientOptions {
+  /** The issuer your backend is configured with (not a value sent by the browser). https, or http on localhost. */
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** Token endpoint client authentication. Default: `client_secret_basic` when the provider supports it. */
+  clientAuthMethod?: ClientAuthMethod;
+  /** Replaces `fetch` for the token request, and for discovery and the JWKS when they are not cached yet. */
+  fetch?: FetchLike;
+  /** Seconds before a request to the provider is abandoned. Default 10. */
+  timeout?: number;
+}
+
+/** {@link TokenClientOptions} after {@link checkClientOptions}. */
+export interface CheckedClientOptions {
+  issuerUrl: URL;
+  insecure: boolean;
+  clientId: string;
+  clientSecret: string;
+  clientAuthMethod: ClientAuthMethod | undefined;
+  fetch: FetchLike | undefined;
+  timeout: number;
+}
+
+export function requireString(value: unknown, name: string, max = 4096): string {
+  if (typeof value !== 'string' || value === '' || value.length > max) {
+    throw new IdcServerError('invalid_request', { message: `"${name}" must be a non-empty string.` });
+  }
+  return value;
+}
+
+/** Checks the shared options (`helper` names the function in the message). Throws `invalid_request`. */
+export function checkClientOptions(options: TokenClientOptions, helper: string): CheckedClientOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new IdcServerError('invalid_request', { message: `${helper}() needs an options object.` });
+  }
+  const { url: issuerUrl, insecure } = parseServerUrl(options.issuer, 'issuer');
+  const clientId = requireString(options.clientId, 'clientId', 512);
+  const clientSecret = requireString(options.clientSecret, 'clientSecret');
+  if (options.clientAuthMethod !== undefined && !['client_secret_basic', 'client_secret_post'].includes(options.clientAuthMethod)) {
+    throw new IdcServerError('invalid_request', { message: '"clientAuthMethod" must be client_secret_basic or client_secret_post.' });
+  }
+  if (options.fetch !== undefined && typeof options.fetch !== 'function') {
+    throw new IdcServerError('invalid_request', { message: '"fetch" must be a function.' });
+  }
+  const timeout = options.timeout ?? DEFAULT_TIMEOUT_SECS;
+  if (typeof timeout !== 'number' || !(timeout > 0)) {
+    throw new IdcServerError('invalid_request', { message: '"timeout" must be a positive number of seconds.' });
+  }
+  return { issuerUrl, insecure, clientId, clientSecret, clientAuthMethod: options.clientAuthMethod, fetch: options.fetch, timeout };
+}
+
+export interface TokenClient {
+  config: client.Configuration;
+  /** True once the token endpoint has answered 2xx: a failure after that is a validation failure, not a refusal. */
+  readonly answered: boolean;
+  /** The `Authorization` credentials sent (client_secret_basic encodes the secret): scrubbed from errors too. */
+  readonly sentCredentials: readonly string[];
+  /** Keeps the JWKS openid-client loaded for the next call against this issuer. */
+  saveJwksCache(): void;
+}
+
+/**
+ * The openid-client configuration for one token request. `onTokenResponse` sees every 2xx answer of the token
+ * endpoint before openid-client reads it (read a `clone()` only). Throws `discovery_failed` without a token endpoint.
+ */
+export function tokenClient(
+  metadata: client.ServerMetadata,
+  options: CheckedClientOptions,
+  onTokenResponse?: (response: Response) => Promise<void>,
+): TokenClient {
+  const tokenEndpoint = metadata.token_endpoint;
+  if (!tokenEndpoint) {
+    throw new IdcServerError('discovery_failed', { message: 'The provider metadata has no token_endpoint.' });
+  }
+  const { clientSecret, issuerUrl } = options;
+  const method = options.clientAuthMethod ?? pickAuthMethod(metadata);
+  const config = new client.Configuration(
+    metadata,
+    options.clientId,
+    { client_secret: clientSecret, token_endpoint_auth_method: method },
+    method === 'client_secret_post' ? client.ClientSecretPost(clientSecret) : client.ClientSecretBasic(clientSecret),
+  );
+  config.timeout = options.timeout;
+  if (options.insecure) client.allowInsecureRequests(config);
+  client.enableNonRepudiationChecks(config);
+  const jwksCache = getIssuerJwksCache(issuerUrl);
+  if (jwksCache) client.setJwksCache(config, jwksCache);
+
+  const baseFetch: FetchLike = options.fetch ?? ((url, init) => fetch(url, init as RequestInit));
+  const state = { answered: false };
+  const sentCredentials: string[] = [];
+  config[client.customFetch] = async (url, init) => {
+    const authorization = (init.headers as Record<string, string> | undefined)?.authorization;
+    if (typeof authorization === 'string') sentCredentials.push(authorization.replace(/^\S+\s+/, ''));
+    const response = await baseFetch(url, init);
+    if (url === tokenEndpoint && response.ok) {
+      state.answered = true;
+      await onTokenResponse?.(response);
+    }
+    return response;
+  };
+  return {
+    config,
+    get answered() {
+      return state.answered;
+    },
+    sentCredentials,
+    saveJwksCache: () => setIssuerJwksCache(issuerUrl, client.getJwksCache(config)),
+  };
+}
+
+function pickAuthMethod(metadata: client.ServerMetadata): ClientAuthMethod {
+  const supported = metadata.token_endpoint_auth_methods_supported;
+  if (!Array.isArray(supported) || supported.includes('client_secret_basic')) return 'client_secret_basic';
+  return supported.includes('client_secret_post') ? 'client_secret_post' : 'client_secret_basic';
+}
+
+export interface TokenErrorCodes {
+  /** Codes for the OAuth `error` of a refusal (e.g. `invalid_grant`); any other refusal gets `failed`. */
+  refusals: Readonly<Partial<Record<string, ServerErrorCode>>>;
+  /** The request failed without a refusal (network, timeout, provider error). */
+  failed: ServerErrorCode;
+  /** The token endpoint answered 2xx and the response then failed validation. */
+  invalid: ServerErrorCode;
+}
+
+/** Maps an openid-client failure of a token request to an {@link IdcServerError}, scrubbed of `secrets`. */
+export function tokenEndpointError(
+  err: unknown,
+  token: TokenClient,
+  codes: TokenErrorCodes,
+  callerSecrets: readonly (string | undefined)[],
+): IdcServerError {
+  if (err instanceof IdcServerError) return err;
+  const secrets = [...callerSecrets, ...token.sentCredentials];
+  if (err instanceof client.ResponseBodyError) {
+    const refusal = Object.hasOwn(codes.refusals, err.error) ? codes.refusals[err.error] : undefined;
+    return new IdcServerError(refusal ?? codes.failed, {
+      message: `The token endpoint answered ${err.status} ${String(err.error).slice(0, 64)}.`.replace(/[^\x20-\x7e]/g, ''),
+      oauthError: err.error,
+      ...(err.error_description !== undefined ? { oauthErrorDescription: err.error_description } : {}),
+      cause: err,
+      secrets,
+    });
+  }
+  if (err instanceof client.WWWAuthenticateChallengeError) {
+    return new IdcServerError(err.status === 401 ? 'invalid_client' : codes.failed, {
+      message: `The token endpoint answered ${err.status} with an authentication challenge.`,
+      cause: err,
+      secrets,
+    });
+  }
+  if (token.answered) {
+    return new IdcServerError(codes.invalid, {
+      message: 'The token response or its ID token failed validation.',
+      cause: err,
+      secrets,
+    });
+  }
+  return new IdcServerError(codes.failed, { message: 'The token request failed.', cause: err, secrets });
+}

@@ -1,0 +1,424 @@
+/**
+ * The SQL storage of the reference provider (demo/provider/storage): the KitStore and oidc-provider adapter
+ * behaviours on PGlite, and on a throwaway PostgreSQL server when its binaries are installed; migrations;
+ * persistence across a reopen of the data directory; and a provider restart that keeps connect tokens and
+ * consents valid and spent share tokens spent.
+ */
+import assert from 'node:assert/strict';
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import type { AdapterPayload } from 'oidc-provider';
+import type { RunningProvider } from '../../../demo/provider/index.js';
+import { openDatabase, type Database } from '../../../demo/provider/storage/database.js';
+import { LOCK_FILE } from '../../../demo/provider/storage/dir-lock.js';
+import { MIGRATIONS, migrate } from '../../../demo/provider/storage/migrations.js';
+import { RECIPIENT, api, assertApiError, basic, connect, consentTo, mintShareToken, start } from './helpers.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const epochNow = () => Math.floor(Date.now() / 1000);
+
+/** The KitStore behaviours (those the MemoryKitStore test checks, and concurrency), each test in its own namespace. */
+function storeBehaviours(db: () => Database): void {
+  it('stores JSON copies of every kind of value', async () => {
+    const { store } = db();
+    const value = { n: 1, list: [1, 'two', { three: 3 }], nested: { ok: true, none: null } };
+    await store.set('copies', 'object', value);
+    value.n = 2;
+    const read = await store.get<typeof value>('copies', 'object');
+    assert.deepEqual(read, { n: 1, list: [1, 'two', { three: 3 }], nested: { ok: true, none: null } }, 'stored a copy');
+    read!.n = 3;
+    assert.equal((await store.get<typeof value>('copies', 'object'))!.n, 1, 'handed out a copy');
+    for (const [key, v] of [['array', [1, 2]], ['string', 'héllo ✓'], ['number', 1.5], ['true', true], ['null', null]] as const) {
+      await store.set('copies', key, v);
+      assert.deepEqual(await store.get('copies', key), v, key);
+    }
+    assert.equal(await store.get('copies', 'missing'), undefined);
+  });
+
+  it('expires values after their TTL, and a TTL of 0 at once', async () => {
+    const { store } = db();
+    await store.set('ttl', 'short', { v: 1 }, 0.4);
+    await store.set('ttl', 'forever', { v: 2 });
+    await store.set('ttl', 'zero', { v: 3 }, 0);
+    assert.deepEqual(await store.get('ttl', 'short'), { v: 1 });
+    assert.equal(await store.get('ttl', 'zero'), undefined);
+    await sleep(450);
+    assert.equal(await store.get('ttl', 'short'), undefined, 'expired');
+    assert.equal(await store.take('ttl', 'short'), undefined, 'an expired value cannot be taken');
+    assert.deepEqual(await store.get('ttl', 'forever'), { v: 2 });
+    await store.set('ttl', 'forever', { v: 4 }, 3600);
+    assert.deepEqual(await store.get('ttl', 'forever'), { v: 4 }, 'set overwrites value and TTL');
+  });
+
+  it('adds only when the key is absent or expired', async () => {
+    const { store } = db();
+    assert.equal(await store.add('add', 'k', { v: 1 }, 60), true);
+    assert.equal(await store.add('add', 'k', { v: 2 }), false);
+    assert.deepEqual(await store.get('add', 'k'), { v: 1 }, 'a refused add leaves the value');
+    await store.set('add', 'old', { v: 'old' }, 0.05);
+    await sleep(80);
+    assert.equal(await store.add('add', 'old', { v: 'new' }), true, 'an expired row counts as absent');
+    assert.deepEqual(await store.get('add', 'old'), { v: 'new' });
+    await sleep(80);
+    assert.deepEqual(await store.get('add', 'old'), { v: 'new' }, 'with the new TTL (none)');
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => store.add('add', 'race', i)));
+    assert.equal(results.filter(Boolean).length, 1, 'exactly one of ten concurrent adds wins');
+  });
+
+  it('hands a value to exactly one of two, and of twenty, concurrent takers', async () => {
+    const { store } = db();
+    await store.set('take', 'pair', { n: 1 });
+    const pair = await Promise.all([store.take('take', 'pair'), store.take('take', 'pair')]);
+    assert.deepEqual(pair.filter((v) => v !== undefined), [{ n: 1 }]);
+    await store.set('take', 'crowd', { n: 2 }, 60);
+    const crowd = await Promise.all(Array.from({ length: 20 }, () => store.take('take', 'crowd')));
+    assert.deepEqual(crowd.filter((v) => v !== undefined), [{ n: 2 }]);
+    assert.equal(await store.get('take', 'crowd'), undefined, 'taken means gone');
+    assert.equal(await store.add('take', 'crowd', { n: 3 }), true);
+  });
+
+  it('keeps namespaces apart and accepts any namespace name', async () => {
+    const { store } = db();
+    await store.set('consent', 'same-key', 'a');
+    await store.set('any-namespace-at-all', 'same-key', 'b');
+    assert.equal(await store.get('share-link', 'same-key'), undefined);
+    await store.delete('consent', 'same-key');
+    assert.equal(await store.get('consent', 'same-key'), undefined);
+    assert.equal(await store.get('any-namespace-at-all', 'same-key'), 'b');
+    await store.delete('consent', 'never-there');
+  });
+
+  it('refuses what it cannot store, and finds nothing under an unstorable key', async () => {
+    const { store } = db();
+    await assert.rejects(store.set('refuse', 'undefined', undefined), TypeError);
+    await assert.rejects(store.set('refuse', 'nan', 1, Number.NaN), TypeError);
+    await assert.rejects(store.set('refuse', 'nul\u0000key', 1), TypeError);
+    await assert.rejects(store.set('refuse', 'nul-value', 'a\u0000b'), TypeError);
+    assert.equal(await store.get('refuse', 'nul\u0000key'), undefined);
+    assert.equal(await store.take('refuse', 'nul\u0000key'), undefined);
+  });
+}
+
+/** The oidc-provider adapter contract. */
+function adapterBehaviours(db: () => Database): void {
+  it('adapter: upsert and find payload copies, per model', async () => {
+    const tokens = db().adapter('AccessToken');
+    const payload: AdapterPayload = { jti: 'same-id', accountId: 'acc-1', grantId: 'g-find', scope: 'openid' };
+    await tokens.upsert('same-id', payload, 3600);
+    payload.scope = 'changed';
+    assert.deepEqual(await tokens.find('same-id'), { jti: 'same-id', accountId: 'acc-1', grantId: 'g-find', scope: 'openid' });
+    assert.equal(await db().adapter('RefreshToken').find('same-id'), undefined, 'models are separate');
+    assert.equal(await tokens.find('unknown'), undefined);
+    await tokens.upsert('same-id', { jti: 'same-id', accountId: 'acc-2' }, 3600);
+    assert.deepEqual(await tokens.find('same-id'), { jti: 'same-id', accountId: 'acc-2' }, 'upsert replaces');
+  });
+
+  it('adapter: findByUid and findByUserCode, following the latest upsert', async () => {
+    const sessions = db().adapter('Session');
+    await sessions.upsert('sess-1', { jti: 'sess-1', uid: 'uid-1', accountId: 'acc-1' }, 3600);
+    assert.equal((await sessions.findByUid('uid-1'))?.accountId, 'acc-1');
+    await sessions.upsert('sess-1', { jti: 'sess-1', uid: 'uid-2', accountId: 'acc-1' }, 3600);
+    assert.equal(await sessions.findByUid('uid-1'), undefined, 'the old uid no longer finds it');
+    assert.equal((await sessions.findByUid('uid-2'))?.jti, 'sess-1');
+    assert.equal(await db().adapter('Interaction').findByUid('uid-2'), undefined, 'per model');
+    const devices = db().adapter('DeviceCode');
+    await devices.upsert('dc-1', { jti: 'dc-1', userCode: 'ABCD-EFGH', grantId: 'g-dc' }, 600);
+    assert.equal((await devices.findByUserCode('ABCD-EFGH'))?.jti, 'dc-1');
+    assert.equal(await devices.findByUserCode('ZZZZ-ZZZZ'), undefined);
+  });
+
+  it('adapter: consume marks the payload consumed (epoch seconds), once', async () => {
+    const codes = db().adapter('AuthorizationCode');
+    await codes.upsert('code-c', { jti: 'code-c', grantId: 'g-c' }, 60);
+    assert.equal((await codes.find('code-c'))?.consumed, undefined);
+    const before = epochNow();
+    await codes.consume('code-c');
+    const consumed = (await codes.find('code-c'))?.consumed as number;
+    assert.equal(typeof consumed, 'number');
+    assert.ok(consumed >= before - 1 && consumed <= epochNow() + 1, `consumed ${consumed} is now`);
+    await codes.upsert('code-old', { jti: 'code-old', consumed: 1_000_000 }, 60);
+    await codes.consume('code-old');
+    assert.equal((await codes.find('code-old'))?.consumed, 1_000_000, 'the first consumption stays');
+    await codes.consume('never-issued');
+  });
+
+  it('adapter: destroy deletes one row, revokeByGrantId every row of the grant for that model', async () => {
+    const tokens = db().adapter('AccessToken');
+    const refresh = db().adapter('RefreshToken');
+    await tokens.upsert('at-g1-a', { jti: 'at-g1-a', grantId: 'g-1' }, 3600);
+    await tokens.upsert('at-g1-b', { jti: 'at-g1-b', grantId: 'g-1' });
+    await tokens.upsert('at-g2', { jti: 'at-g2', grantId: 'g-2' }, 3600);
+    await refresh.upsert('rt-g1', { jti: 'rt-g1', grantId: 'g-1' }, 3600);
+    await tokens.revokeByGrantId('g-1');
+    assert.equal(await tokens.find('at-g1-a'), undefined);
+    assert.equal(await tokens.find('at-g1-b'), undefined);
+    assert.ok(await tokens.find('at-g2'), 'another grant is untouched');
+    assert.ok(await refresh.find('rt-g1'), 'another model is untouched');
+    await refresh.revokeByGrantId('g-1');
+    assert.equal(await refresh.find('rt-g1'), undefined);
+    await tokens.destroy('at-g2');
+    assert.equal(await tokens.find('at-g2'), undefined);
+    await tokens.destroy('at-g2');
+  });
+
+  it('adapter: honours expiresIn, for find and for the lookups', async () => {
+    const sessions = db().adapter('Session');
+    const devices = db().adapter('DeviceCode');
+    await sessions.upsert('sess-short', { jti: 'sess-short', uid: 'uid-short' }, 0.4);
+    await devices.upsert('dc-short', { jti: 'dc-short', userCode: 'SHORT-CODE' }, 0.4);
+    await sessions.upsert('sess-long', { jti: 'sess-long', uid: 'uid-long' });
+    assert.ok(await sessions.find('sess-short'));
+    assert.ok(await devices.findByUserCode('SHORT-CODE'));
+    await sleep(450);
+    assert.equal(await sessions.find('sess-short'), undefined);
+    assert.equal(await sessions.findByUid('uid-short'), undefined);
+    assert.equal(await devices.findByUserCode('SHORT-CODE'), undefined);
+    assert.ok(await sessions.findByUid('uid-long'), 'no expiresIn: kept');
+  });
+
+  it('sweep deletes the expired rows of both tables', async () => {
+    const { store, adapter, client } = db();
+    await store.set('sweep', 'gone', 1, 0.01);
+    await store.set('sweep', 'kept', 1, 3600);
+    await adapter('Interaction').upsert('int-sweep', { jti: 'int-sweep' }, 0.01);
+    await sleep(30);
+    assert.ok((await db().sweep()) >= 2);
+    const [row] = await client.query<{ n: number }>(
+      `SELECT ((SELECT count(*) FROM kit_records WHERE ns = 'sweep') + (SELECT count(*) FROM oidc_models WHERE id = 'int-sweep'))::integer AS n`,
+    );
+    assert.equal(row?.n, 1);
+  });
+}
+
+/** Migrations on an open database: idempotent, all-or-nothing, and refusing a newer schema. */
+function migrationBehaviours(db: () => Database): void {
+  it('migrations: a second run applies nothing; a failing one leaves no trace; a newer schema is refused', async () => {
+    const { client } = db();
+    assert.deepEqual(await migrate(client), []);
+    const broken = { version: 2, name: 'broken', statements: ['CREATE TABLE migration_probe (x integer)', 'SELECT no_such_function()'] };
+    await assert.rejects(migrate(client, [...MIGRATIONS, broken]), /no_such_function/);
+    const [probe] = await client.query<{ t: string | null }>(`SELECT to_regclass('migration_probe')::text AS t`);
+    assert.equal(probe?.t, null, 'the failed migration was rolled back');
+    const versions = await client.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+    assert.deepEqual(versions.map((r) => r.version), [1]);
+    await client.query(`INSERT INTO schema_migrations (version, name) VALUES (99, 'from the future')`);
+    try {
+      await assert.rejects(migrate(client), /version 99, newer than this code knows \(1\)/);
+    } finally {
+      await client.query('DELETE FROM schema_migrations WHERE version = 99');
+    }
+  });
+}
+
+describe('SQL storage on PGlite', () => {
+  let dir: string;
+  let db: Database;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'idc-sql-'));
+    db = await openDatabase({ dataDir: join(dir, 'contract', 'nested'), sweepIntervalMs: 0 });
+  });
+  after(async () => {
+    await db?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  storeBehaviours(() => db);
+  adapterBehaviours(() => db);
+  migrationBehaviours(() => db);
+
+  it('keeps records and adapter rows when the data directory is closed and reopened', async () => {
+    const dataDir = join(dir, 'persist');
+    const first = await openDatabase({ dataDir, sweepIntervalMs: 0 });
+    try {
+      await first.store.set('account', 'acc-1', { email: 'a@example.com' });
+      await first.store.set('consent', 'long', { ok: true }, 3600);
+      await first.store.set('share-token', 'short', true, 0.2);
+      await first.store.set('share-token', 'spent', true, 3600);
+      assert.equal(await first.store.take('share-token', 'spent'), true);
+      await first.adapter('AccessToken').upsert('at-p', { jti: 'at-p', grantId: 'g-p', accountId: 'acc-1' }, 3600);
+      await first.adapter('Session').upsert('sess-p', { jti: 'sess-p', uid: 'uid-p', accountId: 'acc-1' }, 3600);
+      await first.adapter('AuthorizationCode').upsert('code-p', { jti: 'code-p', grantId: 'g-p' }, 3600);
+      await first.adapter('AuthorizationCode').consume('code-p');
+      await first.adapter('Interaction').upsert('int-p', { jti: 'int-p', uid: 'int-p' }, 0.2);
+      await assert.rejects(openDatabase({ dataDir }), /already open in this process/, 'one opener per directory');
+    } finally {
+      await first.close();
+    }
+    await first.close(); // closing twice is harmless
+    // a lock left by a live process is refused; one left by a process that is gone (a crash) is taken over
+    await writeFile(join(dataDir, LOCK_FILE), `${process.ppid}\n`);
+    await assert.rejects(openDatabase({ dataDir }), new RegExp(`in use by process ${process.ppid}`));
+    await writeFile(join(dataDir, LOCK_FILE), `${2 ** 22 + 1}\n`);
+    await sleep(250);
+
+    const second = await openDatabase({ dataDir, sweepIntervalMs: 0 });
+    try {
+      assert.deepEqual(await migrate(second.client), [], 'the schema was already there');
+      const versions = await second.client.query<{ version: number }>('SELECT version FROM schema_migrations');
+      assert.deepEqual(versions.map((r) => r.version), [1]);
+      assert.deepEqual(await second.store.get('account', 'acc-1'), { email: 'a@example.com' });
+      assert.deepEqual(await second.store.get('consent', 'long'), { ok: true });
+      assert.equal(await second.store.get('share-token', 'short'), undefined, 'expired while closed');
+      assert.equal(await second.store.take('share-token', 'spent'), undefined, 'taken stays taken');
+      assert.equal(await second.store.add('share-token', 'spent', 'again'), true);
+      assert.equal((await second.adapter('AccessToken').find('at-p'))?.accountId, 'acc-1');
+      assert.equal((await second.adapter('Session').findByUid('uid-p'))?.jti, 'sess-p');
+      assert.equal(typeof (await second.adapter('AuthorizationCode').find('code-p'))?.consumed, 'number');
+      assert.equal(await second.adapter('Interaction').find('int-p'), undefined, 'expired while closed');
+      await second.adapter('AccessToken').revokeByGrantId('g-p');
+    } finally {
+      await second.close();
+    }
+    const third = await openDatabase({ dataDir, sweepIntervalMs: 0 });
+    try {
+      assert.equal(await third.adapter('AccessToken').find('at-p'), undefined, 'the revocation persisted');
+    } finally {
+      await third.close();
+    }
+  });
+
+  it('openDatabase refuses a non-postgres URL, and both a URL and a data directory', async () => {
+    await assert.rejects(openDatabase({ url: 'mysql://localhost/db' }), /postgres:\/\//);
+    await assert.rejects(openDatabase({ url: 'postgres://localhost/db', dataDir: dir }), /not both/);
+  });
+});
+
+describe('the provider on a PGlite data directory', () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'idc-sql-provider-'));
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  const redeem = (provider: RunningProvider, shareToken: string) =>
+    api(provider, '/api/reuse', { shareToken, levelName: 'basic-kyc-level' }, basic(RECIPIENT.id, RECIPIENT.secret));
+
+  it('a restart (new port, same keys and data) keeps connect tokens and consents, and spent share tokens spent', async () => {
+    const dataDir = join(dir, 'db');
+    const keysFile = join(dir, 'keys.json');
+    let connectToken = '';
+    let spent = '';
+    let unused = '';
+
+    let db = await openDatabase({ dataDir });
+    let provider = await start({ store: db.store, adapter: db.adapter, keysFile });
+    try {
+      const alice = await connect(provider);
+      connectToken = alice.accessToken;
+      await consentTo(provider, alice);
+      spent = (await mintShareToken(provider, connectToken)).token;
+      assert.equal((await redeem(provider, spent)).status, 200);
+      assertApiError(await redeem(provider, spent), 400, 'invalid_share_token');
+      unused = (await mintShareToken(provider, connectToken)).token;
+    } finally {
+      await provider.close();
+      await db.close();
+    }
+
+    db = await openDatabase({ dataDir });
+    provider = await start({ store: db.store, adapter: db.adapter, keysFile });
+    try {
+      const minted = await mintShareToken(provider, connectToken);
+      assert.equal(minted.sharingAllowed, true, 'the consent survived');
+      const redeemed = await redeem(provider, minted.token);
+      assert.equal(redeemed.status, 200, JSON.stringify(redeemed.json));
+      assert.equal((await redeem(provider, unused)).status, 200, 'minted before the restart, redeemed after');
+      assertApiError(await redeem(provider, spent), 400, 'invalid_share_token');
+    } finally {
+      await provider.close();
+      await db.close();
+    }
+  });
+});
+
+// ---- the same behaviours on a real PostgreSQL server, when one can be started here ----
+
+const PG_BIN = '/usr/lib/postgresql/15/bin';
+const run = promisify(execFile);
+
+/** Postgres refuses to run as root: as root, initdb and the server run as the `postgres` user. */
+function serverUser(): { uid: number; gid: number } | undefined | 'missing' {
+  if (process.getuid?.() !== 0) return undefined;
+  try {
+    const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+    return { uid: id('-u'), gid: id('-g') };
+  } catch {
+    return 'missing';
+  }
+}
+
+function serverSkipReason(): string | false {
+  if (!existsSync(join(PG_BIN, 'initdb'))) return `no PostgreSQL server binaries in ${PG_BIN}`;
+  if (serverUser() === 'missing') return 'running as root without a postgres user to run the server as';
+  return false;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** initdb + pg_ctl start in `dir` on a loopback port, trust auth; resolves its URL and a stop function. */
+async function startCluster(dir: string): Promise<{ url: string; stop(): Promise<void> }> {
+  const user = serverUser();
+  const as = user && user !== 'missing' ? user : {};
+  if (user && user !== 'missing') await chown(dir, user.uid, user.gid);
+  const data = join(dir, 'data');
+  const pg = (tool: string, args: string[]) =>
+    run(join(PG_BIN, tool), args, { ...as, cwd: dir, env: { PATH: process.env['PATH'] ?? '', LANG: 'C' } });
+  const port = await freePort();
+  await pg('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync']);
+  const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`;
+  await pg('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-o', serverOptions, '-w', 'start']);
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    stop: async () => {
+      await pg('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+    },
+  };
+}
+
+describe('SQL storage on a PostgreSQL server', { skip: serverSkipReason() }, () => {
+  let dir: string;
+  let cluster: Awaited<ReturnType<typeof startCluster>> | undefined;
+  let db: Database | undefined;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'idc-pg-'));
+    cluster = await startCluster(dir);
+    db = await openDatabase({ url: cluster.url, sweepIntervalMs: 0 });
+  });
+  after(async () => {
+    await db?.close();
+    await cluster?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  storeBehaviours(() => db!);
+  adapterBehaviours(() => db!);
+  migrationBehaviours(() => db!);
+
+  it('two processes opening a fresh database at once migrate it once', async () => {
+    await db!.client.query('CREATE DATABASE race');
+    const url = cluster!.url.replace(/\/postgres$/, '/race');
+    const [a, b] = await Promise.all([openDatabase({ url }), openDatabase({ url })]);
+    try {
+      const versions = await a.client.query<{ version: number }>('SELECT version FROM schema_migrations');
+      assert.deepEqual(versions.map((r) => r.version), [1]);
+      await a.store.set('race', 'k', 1);
+      assert.equal(await b.store.take('race', 'k'), 1);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+});
