@@ -3,7 +3,8 @@
 // site, in this one process. Builds the kit first when dist/ is missing or older than src/.
 //
 // Env: PROVIDER_PORT (4000), INTEGRATOR_PORT (5173), RECIPIENT_PORT (5174), HOST (127.0.0.1), SKIP_BUILD=1,
-// LOG_REQUESTS=1 (one line per provider request).
+// LOG_REQUESTS=1 (one line per provider request), DATABASE_URL (postgres://…; default: the embedded database in
+// .data/provider). Keys live in .data/provider-keys.json, so a restart keeps accounts, grants and consents.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -76,7 +77,19 @@ async function stop(code) {
 
 try {
   running.push(
-    await startProvider({ port: ports.provider, host, issuer, integratorOrigin, recipientOrigin, log: process.env.LOG_REQUESTS === '1' }),
+    await startProvider({
+      port: ports.provider,
+      host,
+      issuer,
+      integratorOrigin,
+      recipientOrigin,
+      log: process.env.LOG_REQUESTS === '1',
+      // the demo configuration: a mail catcher at /dev/mail and POST /dev/reviews
+      dev: true,
+      // everything survives a restart: the embedded database and the keys in .data/ (or PostgreSQL)
+      database: process.env.DATABASE_URL ? { url: process.env.DATABASE_URL } : { dataDir: join(root, '.data', 'provider') },
+      keysFile: join(root, '.data', 'provider-keys.json'),
+    }),
     await startIntegrator({ port: ports.integrator, host, origin: integratorOrigin, providerIssuer: issuer, recipientOrigin }),
     await startRecipient({ port: ports.recipient, host, origin: recipientOrigin, providerIssuer: issuer }),
   );
@@ -97,7 +110,9 @@ console.log(`
   Recipient site                ${recipientOrigin}
   ID provider                   ${issuer}
 
-  Demo login: alice@example.com / alice-demo
+  Demo login: alice@example.com / alice-demo (or create an account)
+  Mail catcher                  ${issuer}/dev/mail
+  Your ID account               ${issuer}/account
 
   Press Ctrl-C to stop.
 `);

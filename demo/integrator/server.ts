@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { exchangeCode, isIdcServerError, verifyConsentToken } from '../../src/server/index.js';
+import { exchangeCode, isIdcServerError, refreshConnection, verifyConsentToken } from '../../src/server/index.js';
 import { INTEGRATOR, RECIPIENTS, recipientById, type RecipientFixture } from '../shared/fixtures.js';
 import {
   HttpError,
@@ -59,8 +59,21 @@ interface ShareResult {
   url: string;
 }
 
+/**
+ * The user's lasting connection, kept on this server only: the connect token (an access token) and, since the page
+ * asks for `offline_access`, the refresh token that renews it after it expires (and across provider restarts).
+ */
+interface Connection {
+  accessToken: string;
+  refreshToken?: string;
+  sub: string;
+  email?: string;
+  /** epoch ms when the access token expires */
+  expiresAt: number;
+}
+
 interface IntegratorSession {
-  connect?: { accessToken: string; sub: string; email?: string; expiresAt: number };
+  connect?: Connection;
   /** Per recipient: the `state` bound to a share-consent round trip, and the reuse mode the user picked. */
   pending: Map<string, { state: string; mode: ReuseMode; linkIssued: boolean }>;
   results: Map<string, ShareResult>;
@@ -88,9 +101,10 @@ export async function startIntegrator(options: IntegratorOptions = {}): Promise<
   const connectRedirectUri = () => `${origin}/callback`;
   const shareRedirectUri = () => `${origin}/share-callback`;
 
-  function connected(session: IntegratorSession) {
+  /** A connection that can still be used: an unexpired connect token, or a refresh token to renew it. */
+  function connected(session: IntegratorSession): Connection {
     const connect = session.connect;
-    if (!connect || connect.expiresAt <= Date.now()) {
+    if (!connect || (connect.expiresAt <= Date.now() && !connect.refreshToken)) {
       session.connect = undefined;
       throw new HttpError(401, 'not_connected', 'Connect your ID account first.');
     }
@@ -103,17 +117,54 @@ export async function startIntegrator(options: IntegratorOptions = {}): Promise<
     return recipient;
   }
 
-  /** Calls a provider API with the connect token; a rejected token ends the connection. */
-  async function providerApi(session: IntegratorSession, path: string, body: unknown) {
-    const connect = connected(session);
+  function connectionLost(session: IntegratorSession): HttpError {
+    session.connect = undefined;
+    session.pending.clear();
+    return new HttpError(401, 'connection_revoked', 'Your ID account connection was ended. Connect again to share.');
+  }
+
+  /** Renews the connect token with the refresh token (the provider may rotate it; the new one is kept). */
+  async function refresh(session: IntegratorSession, connect: Connection): Promise<Connection> {
+    if (!connect.refreshToken) throw connectionLost(session);
     try {
-      return await postJson(`${issuer}${path}`, body, { authorization: `Bearer ${connect.accessToken}` });
+      const tokens = await refreshConnection({
+        issuer,
+        clientId: INTEGRATOR.clientId,
+        clientSecret: INTEGRATOR.clientSecret,
+        refreshToken: connect.refreshToken,
+        expectedSubject: connect.sub,
+      });
+      const renewed: Connection = {
+        ...connect,
+        accessToken: tokens.accessToken,
+        refreshToken: tokens.refreshToken,
+        expiresAt: Date.now() + (tokens.expiresIn ?? 600) * 1000,
+      };
+      session.connect = renewed;
+      log('renewed the connect token');
+      return renewed;
     } catch (err) {
-      if (err instanceof HttpError && err.status === 401) {
-        session.connect = undefined;
-        throw new HttpError(401, 'not_connected', 'The ID connection expired. Connect again.');
-      }
+      if (isIdcServerError(err) && err.code === 'connection_revoked') throw connectionLost(session);
       throw err;
+    }
+  }
+
+  /**
+   * Calls a provider API with the connect token, renewing it first when it has expired, and once more when the
+   * provider refuses it as invalid. A revoked connection (the user pressed Disconnect in their ID account) ends it.
+   */
+  async function providerApi(session: IntegratorSession, path: string, body: unknown) {
+    let connect = connected(session);
+    if (connect.expiresAt - 30_000 <= Date.now() && connect.refreshToken) connect = await refresh(session, connect);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await postJson(`${issuer}${path}`, body, { authorization: `Bearer ${connect.accessToken}` });
+      } catch (err) {
+        if (!(err instanceof HttpError) || err.status !== 401) throw err;
+        if (err.code === 'connection_revoked') throw connectionLost(session);
+        if (attempt > 0 || !connect.refreshToken) throw connectionLost(session);
+        connect = await refresh(session, connect);
+      }
     }
   }
 
@@ -141,7 +192,7 @@ export async function startIntegrator(options: IntegratorOptions = {}): Promise<
   }
 
   function sessionView(session: IntegratorSession) {
-    const connect = session.connect && session.connect.expiresAt > Date.now() ? session.connect : undefined;
+    const connect = session.connect && (session.connect.expiresAt > Date.now() || session.connect.refreshToken) ? session.connect : undefined;
     return {
       connected: Boolean(connect),
       email: connect?.email ?? null,
@@ -179,6 +230,7 @@ export async function startIntegrator(options: IntegratorOptions = {}): Promise<
         const claims = tokens.idTokenClaims as Record<string, unknown>;
         session.connect = {
           accessToken: tokens.accessToken,
+          ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
           sub: String(claims.sub),
           expiresAt: Date.now() + (tokens.expiresIn ?? 600) * 1000,
           ...(typeof claims.email === 'string' ? { email: claims.email } : {}),

@@ -1,5 +1,6 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { calculateJwkThumbprint, type JWK } from 'jose';
 
 /** Everything secret the provider needs. Generated in memory at start unless a file is given. */
@@ -61,6 +62,7 @@ export async function loadOrCreateKeys(path: string | undefined): Promise<Provid
   }
   if (text === undefined) {
     const keys = await generateKeys();
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
     await writeFile(path, JSON.stringify(keys, null, 2), { mode: 0o600, flag: 'wx' });
     return keys;
   }

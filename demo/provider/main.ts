@@ -1,7 +1,10 @@
 /**
- * `tsx demo/provider/main.ts` — the reference provider on PROVIDER_PORT (default 4000).
- * Env: PROVIDER_PORT, PROVIDER_HOST (default 127.0.0.1), PROVIDER_ISSUER, INTEGRATOR_PORT / RECIPIENT_PORT (for the
- * demo sites' origins), PROVIDER_KEYS_FILE (keep keys across restarts), PROVIDER_COOP=1.
+ * `npm run start:provider` — the reference provider alone on PROVIDER_PORT (default 4000).
+ * Env: PROVIDER_PORT, PROVIDER_HOST (default 127.0.0.1), PROVIDER_ISSUER (its public URL behind a proxy),
+ * INTEGRATOR_PORT / RECIPIENT_PORT (for the demo sites' origins), DATABASE_URL (postgres://…; default the embedded
+ * database in PROVIDER_DATA_DIR, default .data/provider), PROVIDER_KEYS_FILE (default .data/provider-keys.json),
+ * PROVIDER_COOP=1, PROVIDER_DEV=1 (the mail catcher at /dev/mail and POST /dev/reviews), SMTP_HOST / SMTP_PORT /
+ * SMTP_FROM / SMTP_USER / SMTP_PASSWORD (a real mail server; STARTTLS is required off loopback).
  */
 import { startProvider } from './index.js';
 
@@ -18,10 +21,26 @@ const running = await startProvider({
   issuer: process.env['PROVIDER_ISSUER'] ?? (providerPort ? `http://localhost:${providerPort}` : undefined),
   integratorOrigin: `http://localhost:${port('INTEGRATOR_PORT', 5173)}`,
   recipientOrigin: `http://localhost:${port('RECIPIENT_PORT', 5174)}`,
-  keysFile: process.env['PROVIDER_KEYS_FILE'] || undefined,
+  keysFile: process.env['PROVIDER_KEYS_FILE'] || '.data/provider-keys.json',
+  database: process.env['DATABASE_URL']
+    ? { url: process.env['DATABASE_URL'] }
+    : { dataDir: process.env['PROVIDER_DATA_DIR'] || '.data/provider' },
   coop: process.env['PROVIDER_COOP'] === '1',
+  dev: process.env['PROVIDER_DEV'] === '1',
+  ...(process.env['SMTP_HOST']
+    ? {
+        mail: {
+          host: process.env['SMTP_HOST'],
+          port: Number(process.env['SMTP_PORT'] ?? 587),
+          from: process.env['SMTP_FROM'] ?? 'no-reply@localhost',
+          ...(process.env['SMTP_USER'] ? { auth: { user: process.env['SMTP_USER'], pass: process.env['SMTP_PASSWORD'] ?? '' } } : {}),
+        },
+      }
+    : {}),
   log: true,
 });
+if (running.mailCatcher) console.log(`Mail catcher: ${running.issuer}/dev/mail`);
+else if (!process.env['SMTP_HOST']) console.warn('No mail server: set SMTP_HOST (or PROVIDER_DEV=1 for the mail catcher); sign-up mails will fail.');
 console.log(`Provider ready: ${running.issuer} (sign in as alice@example.com / alice-demo)`);
 
 let closing = false;

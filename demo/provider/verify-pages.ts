@@ -111,7 +111,7 @@ const submitVerify: Handler = async (kit, req, res, _params, url) => {
   if (!front || front.bytes.length === 0) errors.front = m.t('fieldRequired');
   else {
     try {
-      image = sanitizeImage(front.bytes);
+      image = sanitizeImage(front.bytes, { maxPixels: 16e6 }); // a document photo needs no more; decoding is synchronous
     } catch (err) {
       if (!(err instanceof HttpError)) throw err;
       errors.front = m.t(IMAGE_PROBLEMS[err.code] ?? 'imageUnreadable');

@@ -92,6 +92,8 @@ function recipientItem(recipient) {
     } catch (err) {
       status.textContent = '';
       showError(err, error);
+      // the user ended the connection in their ID account: back to step 1
+      if (err.code === 'connection_revoked' || err.code === 'not_connected') showDisconnected(err);
     } finally {
       button.disabled = false;
     }
@@ -153,6 +155,12 @@ function showResult(item, name, result) {
 }
 
 // ---- page state ------------------------------------------------------------------------------------------------
+
+function showDisconnected(err) {
+  render({ connected: false, recipients: [] });
+  connectStatus.textContent = '';
+  showError(err);
+}
 
 function render(session) {
   const shareSection = $('#share-section');

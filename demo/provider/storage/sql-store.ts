@@ -4,7 +4,7 @@
  * server. Expired rows are invisible at once and deleted by `take`, by overwrites and by the periodic sweep.
  */
 import type { KitStore } from '../store.js';
-import type { SqlQueryable } from './sql-client.js';
+import type { SqlClient } from './sql-client.js';
 import { checkStorableText, expiresAtSql, jsonParam, LIVE, storableText, ttlParam } from './sql-values.js';
 
 const UPSERT = `INSERT INTO kit_records (ns, key, value, expires_at)
@@ -17,10 +17,10 @@ export interface SqlKitStoreOptions {
 }
 
 export class SqlKitStore implements KitStore {
-  readonly #db: SqlQueryable & { close(): Promise<void> };
+  readonly #db: SqlClient;
   readonly #ownsClient: boolean;
 
-  constructor(db: SqlQueryable & { close(): Promise<void> }, options: SqlKitStoreOptions = {}) {
+  constructor(db: SqlClient, options: SqlKitStoreOptions = {}) {
     this.#db = db;
     this.#ownsClient = options.ownsClient ?? false;
   }
