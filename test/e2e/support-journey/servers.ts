@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { demoClients } from '../../../demo/provider/clients.js';
-import { startProvider } from '../../../demo/provider/index.js';
+import { startProvider, type StartProviderOptions } from '../../../demo/provider/index.js';
 import { startIntegrator } from '../../../demo/integrator/server.js';
 import { startRecipient } from '../../../demo/recipient/server.js';
 
@@ -53,7 +53,8 @@ export function providerClientName(clientId: string): string {
   return client.client_name;
 }
 
-export async function startJourneyServers(): Promise<JourneyServers> {
+/** `providerOptions` adds to the provider's (e.g. `dev: true` for the mail catcher and `/dev/reviews`). */
+export async function startJourneyServers(providerOptions: Partial<StartProviderOptions> = {}): Promise<JourneyServers> {
   assertKitBuilt();
   const [pp, ip, rp] = [await freePort(), await freePort(), await freePort()];
   const provider = `http://localhost:${pp}`;
@@ -71,6 +72,7 @@ export async function startJourneyServers(): Promise<JourneyServers> {
         integratorOrigin: integrator,
         recipientOrigin: recipient,
         uiBundlePath: `${distDir()}idconnect-kit-provider-ui.iife.js`,
+        ...providerOptions,
       }),
     );
     started.push(

@@ -1,0 +1,144 @@
+/**
+ * A brand-new user, end to end in Debian Chromium against the real provider and the demo sites: from the
+ * integrator's Verify button, create an ID account, read the code from the provider's real SMTP mail catcher,
+ * confirm, verify an identity document, wait for the review, allow the connection, share with a recipient and see
+ * the recipient's applicant; then Withdraw and Disconnect on the provider's account page, and the integrator's
+ * next calls fail as the contract says. Every new screen is checked with axe; the sign-up is done by keyboard.
+ */
+import { test as base, expect, type Page } from '@playwright/test';
+import { documentPhoto } from '../node/provider/account-helpers.js';
+import { axeViolations } from './support-journey/axe.js';
+import { startJourneyServers, type JourneyServers } from './support-journey/servers.js';
+import { allow, consentInPopup, recipientItem } from './support-journey/steps.js';
+
+const test = base.extend<{ servers: JourneyServers }>({
+  // eslint-disable-next-line no-empty-pattern
+  servers: async ({}, use) => {
+    const servers = await startJourneyServers({ dev: true, reviewDelayMs: 500 });
+    try {
+      await use(servers);
+    } finally {
+      await servers.close();
+    }
+  },
+});
+
+/** The newest code the provider mailed to `email`, read from its mail catcher (`GET /dev/mail?to=`). */
+async function mailedCode(provider: string, email: string): Promise<string> {
+  let code: string | undefined;
+  await expect
+    .poll(async () => {
+      const res = await fetch(`${provider}/dev/mail?to=${encodeURIComponent(email)}`);
+      const mails = (await res.json()) as { text: string }[];
+      code = /\b(\d{6})\b/.exec(mails[0]?.text ?? '')?.[1];
+      return code;
+    })
+    .toMatch(/^\d{6}$/);
+  return code!;
+}
+
+async function expectNoAxeViolations(page: Page, what: string): Promise<void> {
+  expect.soft(await axeViolations(page), `axe: ${what}`).toEqual([]);
+}
+
+test('a new user signs up, verifies, connects and shares; Withdraw and Disconnect take effect', async ({ page, context, servers }) => {
+  test.setTimeout(120_000);
+  const email = `new-${Date.now()}@example.org`;
+
+  await page.goto(servers.integrator);
+  const popupPromise = page.waitForEvent('popup');
+  await page.getByRole('button', { name: /^Verify with/ }).click();
+  const popup = await popupPromise;
+
+  // sign-up, by keyboard only
+  await popup.getByRole('link', { name: 'Create an account' }).focus();
+  await popup.keyboard.press('Enter');
+  await expect(popup.getByRole('heading', { level: 1 })).toHaveText('Create your ID account');
+  await expectNoAxeViolations(popup, 'sign-up page');
+  await expect(popup.getByLabel('Email')).toBeFocused();
+  await popup.keyboard.type(email);
+  await popup.keyboard.press('Tab');
+  await popup.keyboard.type('a long demo password');
+  await popup.keyboard.press('Enter');
+
+  // the code from the mail catcher
+  await expect(popup.getByRole('heading', { level: 1 })).toHaveText('Check your email');
+  await expectNoAxeViolations(popup, 'confirm page');
+  const code = await mailedCode(servers.provider, email);
+  await popup.getByLabel('Code').fill(code);
+  await popup.getByRole('button', { name: 'Confirm', exact: true }).click();
+
+  // verification: a form error first (no photo of a real image), then the real thing
+  await expect(popup.getByRole('heading', { level: 1 })).toHaveText('Verify your identity');
+  await expectNoAxeViolations(popup, 'verify page');
+  await popup.getByLabel('Document type').selectOption('passport');
+  await popup.getByLabel(/Issuing country/).fill('NL');
+  await popup.getByLabel('Document number').fill('XN1234567');
+  await popup.getByLabel('Date of issue').fill('2022-01-10');
+  await popup.getByLabel('Expiry date').fill('2032-01-09');
+  await popup.getByLabel(/Photo of the front/).setInputFiles({ name: 'front.png', mimeType: 'image/png', buffer: Buffer.from('not an image') });
+  await popup.getByRole('button', { name: 'Submit for review' }).click();
+  await expect(popup.getByText('Upload a JPEG or PNG photo.')).toBeVisible();
+  await expectNoAxeViolations(popup, 'verify page with errors');
+  await expect(popup.getByLabel('Document number')).toHaveValue('XN1234567');
+  await popup.getByLabel(/Photo of the front/).setInputFiles({ name: 'front.jpg', mimeType: 'image/jpeg', buffer: documentPhoto() });
+  await popup.getByRole('button', { name: 'Submit for review' }).click();
+  await expect(popup.getByRole('heading', { level: 1 })).toHaveText('Review in progress');
+  await expectNoAxeViolations(popup, 'review page');
+
+  // the review decides by itself and the page moves on to the connect consent
+  await allow(popup);
+  await popup.waitForEvent('close');
+  await expect(page.getByRole('status').filter({ hasText: `Connected as ${email}` })).toBeVisible();
+
+  // share with a recipient: per-recipient consent, then the recipient's applicant
+  const bank = recipientItem(page, 'Regulated Bank');
+  await bank.getByRole('button', { name: 'Share with Regulated Bank' }).click();
+  await consentInPopup(page, 'Regulated Bank', 'demo-recipient');
+  await expect(bank.getByRole('status')).toContainText('Regulated Bank');
+  const href = await bank.getByRole('link', { name: /Regulated Bank/ }).getAttribute('href');
+  const recipientPage = await context.newPage();
+  await recipientPage.goto(href!);
+  await expect(recipientPage.getByRole('heading', { level: 1 })).toHaveText('Regulated Bank: applicant created');
+  await expect(recipientPage.getByRole('cell', { name: 'passport', exact: true })).toBeVisible();
+
+  // the account page: what was allowed, and Withdraw
+  const account = await context.newPage();
+  await account.goto(`${servers.provider}/account`);
+  await expect(account.getByRole('heading', { level: 1 })).toHaveText('Your ID account');
+  await expectNoAxeViolations(account, 'account page');
+  await expect(account.getByRole('heading', { name: 'Acme Marketplace', exact: true })).toBeVisible();
+  await expect(account.getByRole('cell', { name: 'Passport' })).toBeVisible();
+  await account.getByRole('button', { name: 'Withdraw' }).click();
+  await expect(account.getByRole('status')).toHaveText('Sharing with Regulated Bank through Acme Marketplace is withdrawn.');
+  await expect(account.getByText('You have not allowed any sharing.')).toBeVisible();
+
+  // the integrator's next share for that recipient asks for consent again
+  await page.reload();
+  await bank.getByRole('button', { name: 'Share with Regulated Bank' }).click();
+  await expect(bank.getByRole('status')).toContainText('needs your consent');
+
+  // Disconnect: the integrator's next call is refused and the page is back at step 1
+  await account.getByRole('button', { name: 'Disconnect' }).click();
+  await expect(account.getByRole('status')).toHaveText('Acme Marketplace is disconnected. It can no longer create share tokens for you.');
+  await expectNoAxeViolations(account, 'account page after Disconnect');
+  const exchange = recipientItem(page, 'Second Exchange');
+  await exchange.getByRole('button', { name: 'Share with Second Exchange' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'connection_revoked' }).first()).toBeVisible();
+  await expect(page.getByRole('button', { name: /^Verify with/ })).toBeVisible();
+});
+
+test('the account screens read right to left in Arabic and pass axe', async ({ browser, servers }) => {
+  const context = await browser.newContext({ locale: 'ar' });
+  try {
+    const page = await context.newPage();
+    await page.goto(`${servers.provider}/account`);
+    await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+    await page.locator('a[href$="/signup"]').click();
+    await expect(page.locator('html')).toHaveAttribute('lang', 'ar');
+    await expect(page.locator('input[name="password"]')).toHaveAttribute('minlength', '10');
+    await expectNoAxeViolations(page, 'sign-up page in Arabic');
+  } finally {
+    await context.close();
+  }
+});
