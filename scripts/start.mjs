@@ -90,7 +90,14 @@ try {
       database: process.env.DATABASE_URL ? { url: process.env.DATABASE_URL } : { dataDir: join(root, '.data', 'provider') },
       keysFile: join(root, '.data', 'provider-keys.json'),
     }),
-    await startIntegrator({ port: ports.integrator, host, origin: integratorOrigin, providerIssuer: issuer, recipientOrigin }),
+    await startIntegrator({
+      port: ports.integrator,
+      host,
+      origin: integratorOrigin,
+      providerIssuer: issuer,
+      recipientOrigin,
+      connectionsFile: join(root, '.data', 'integrator-connections.json'),
+    }),
     await startRecipient({ port: ports.recipient, host, origin: recipientOrigin, providerIssuer: issuer }),
   );
 } catch (err) {

@@ -45,6 +45,11 @@ export interface IntegratorOptions {
   /** Directory of the built kit (`npm run build`). Default <repo>/dist. */
   distDir?: string;
   log?: (line: string) => void;
+  /**
+   * A file where each visitor's connection (connect token + refresh token) is kept, so it survives a restart of this
+   * site too (`npm start` uses .data/integrator-connections.json, mode 0600). Default: memory only.
+   */
+  connectionsFile?: string;
 }
 
 
@@ -92,10 +97,13 @@ export async function startIntegrator(options: IntegratorOptions = {}): Promise<
   const issuer = (options.providerIssuer ?? 'http://localhost:4000').replace(/\/$/, '');
   const recipientOrigin = (options.recipientOrigin ?? 'http://localhost:5174').replace(/\/$/, '');
   const distDir = options.distDir ?? DEFAULT_DIST;
-  const sessions = new Sessions<IntegratorSession>('idc_demo_integrator', () => ({
-    pending: new Map(),
-    results: new Map(),
-  }));
+  const fresh = (): IntegratorSession => ({ pending: new Map(), results: new Map() });
+  // a lasting connection lives as long as its refresh token may (14 days at the reference provider)
+  const sessions = new Sessions<IntegratorSession>('idc_demo_integrator', fresh, 14 * 24 * 3600_000, options.connectionsFile ? {
+    file: options.connectionsFile,
+    save: (session) => ({ connect: session.connect ?? null }),
+    load: (saved) => ({ ...fresh(), ...((saved as { connect?: Connection | null })?.connect ? { connect: (saved as { connect: Connection }).connect } : {}) }),
+  } : undefined);
 
   let origin = options.origin?.replace(/\/$/, '') ?? '';
   const connectRedirectUri = () => `${origin}/callback`;
@@ -119,6 +127,7 @@ export async function startIntegrator(options: IntegratorOptions = {}): Promise<
 
   function connectionLost(session: IntegratorSession): HttpError {
     session.connect = undefined;
+    sessions.save();
     session.pending.clear();
     return new HttpError(401, 'connection_revoked', 'Your ID account connection was ended. Connect again to share.');
   }
@@ -141,6 +150,7 @@ export async function startIntegrator(options: IntegratorOptions = {}): Promise<
         expiresAt: Date.now() + (tokens.expiresIn ?? 600) * 1000,
       };
       session.connect = renewed;
+      sessions.save();
       log('renewed the connect token');
       return renewed;
     } catch (err) {
@@ -237,6 +247,7 @@ export async function startIntegrator(options: IntegratorOptions = {}): Promise<
         };
         session.pending.clear();
         session.results.clear();
+        sessions.save();
         log('connected an ID account');
         return sendJson(res, 200, sessionView(session));
       }

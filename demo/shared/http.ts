@@ -4,10 +4,11 @@
  * each site should read in one sitting.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, resolve, sep } from 'node:path';
+import { dirname, extname, resolve, sep } from 'node:path';
 
 /** An error a route throws to answer with `{ error: { code, message } }` and an HTTP status. */
 export class HttpError extends Error {
@@ -155,9 +156,17 @@ export function randomId(bytes = 32): string {
   return randomBytes(bytes).toString('base64url');
 }
 
+/** How a site keeps what must outlive a restart of its process: a JSON file (mode 0600) of each session's part. */
+export interface SessionPersistence<T> {
+  file: string;
+  save(data: T): unknown;
+  load(saved: unknown): T;
+}
+
 /**
- * In-memory cookie sessions. The cookie is HttpOnly and SameSite=Lax; the name is per site because cookies are not
- * port-scoped: `localhost:5173` and `localhost:5174` (and the provider on `:4000`) share one cookie jar.
+ * Cookie sessions, in memory (optionally saved to a file, see {@link SessionPersistence}). The cookie is HttpOnly
+ * and SameSite=Lax; the name is per site because cookies are not port-scoped: `localhost:5173` and `localhost:5174`
+ * (and the provider on `:4000`) share one cookie jar.
  */
 export class Sessions<T> {
   private readonly store = new Map<string, { data: T; expires: number }>();
@@ -166,7 +175,28 @@ export class Sessions<T> {
     private readonly cookieName: string,
     private readonly create: () => T,
     private readonly ttlMs = 60 * 60 * 1000,
-  ) {}
+    private readonly persistence?: SessionPersistence<T>,
+  ) {
+    if (!persistence) return;
+    try {
+      const saved = JSON.parse(readFileSync(persistence.file, 'utf8')) as Record<string, { data: unknown; expires: number }>;
+      for (const [id, entry] of Object.entries(saved)) {
+        if (entry.expires > Date.now()) this.store.set(id, { data: persistence.load(entry.data), expires: entry.expires });
+      }
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') console.warn(`sessions: ignoring ${persistence.file}: ${(err as Error).message}`);
+    }
+  }
+
+  /** Writes the sessions to the persistence file (call after changing what it keeps). */
+  save(): void {
+    const { persistence } = this;
+    if (!persistence) return;
+    const out: Record<string, { data: unknown; expires: number }> = {};
+    for (const [id, entry] of this.store) if (entry.expires > Date.now()) out[id] = { data: persistence.save(entry.data), expires: entry.expires };
+    mkdirSync(dirname(persistence.file), { recursive: true, mode: 0o700 });
+    writeFileSync(persistence.file, JSON.stringify(out), { mode: 0o600 });
+  }
 
   /** The caller's session, or a new one (then the Set-Cookie header is added to `res`). */
   get(req: IncomingMessage, res: ServerResponse): T {
@@ -192,7 +222,7 @@ export class Sessions<T> {
   /** Forgets the caller's session (sign out). */
   destroy(req: IncomingMessage, res: ServerResponse): void {
     const id = readCookie(req, this.cookieName);
-    if (id) this.store.delete(id);
+    if (id && this.store.delete(id)) this.save();
     res.setHeader('set-cookie', `${this.cookieName}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`);
   }
 }

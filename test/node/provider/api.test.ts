@@ -380,7 +380,7 @@ describe('POST /api/reuse/documents and /api/reuse', () => {
     assertApiError(await reuseAs(RECIPIENT, { shareToken: token, levelName: 'basic-kyc-level' }), 400, 'invalid_share_token');
   });
 
-  it('signing the user out revokes the connect grant: its share tokens and connect token stop working', async () => {
+  it('signing the user out revokes the connect grant: its share tokens stop working, its connect token is revoked', async () => {
     const conn = await connect(provider);
     const { token } = await mintShareToken(provider, conn.accessToken, RECIPIENT.id);
     const logout = await conn.browser.follow('/session/end');
@@ -391,7 +391,7 @@ describe('POST /api/reuse/documents and /api/reuse', () => {
     assertApiError(
       await api(provider, '/api/share-token', { forClientId: RECIPIENT.id }, bearer(conn.accessToken)),
       401,
-      'invalid_token',
+      'connection_revoked',
     );
   });
 });

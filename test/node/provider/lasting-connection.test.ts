@@ -1,7 +1,7 @@
 /**
  * A lasting connection (scope `offline_access`): the demo integrator keeps the connect token and the refresh token
  * on its server, renews the token with `refreshConnection()` when it has expired, and stays connected across a
- * provider restart on the embedded database — until the user presses Disconnect in their ID account, after which
+ * restart of the provider (embedded database) and of the integrator (its connections file) — until the user presses Disconnect in their ID account, after which
  * its next share call fails with `connection_revoked` and the page shows it is no longer connected.
  */
 import assert from 'node:assert/strict';
@@ -31,10 +31,16 @@ const providerOptions = () => ({
   integratorOrigin: integrator?.url ?? `http://localhost:${integratorPort}`,
 });
 let integratorPort: number;
+const integratorOptions = () => ({
+  port: integratorPort,
+  providerIssuer: `http://localhost:${port}`,
+  connectionsFile: join(dir, 'integrator-connections.json'),
+  log: (l: string) => logs.push(l),
+});
 
 /** The integrator's own API, as its page calls it (same origin, its session cookie). */
 async function site(path: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const res = await fetch(new URL(path, integrator.url), {
+  const init = {
     method: body === undefined ? 'GET' : 'POST',
     headers: {
       origin: integrator.url,
@@ -42,7 +48,9 @@ async function site(path: string, body?: unknown): Promise<{ status: number; jso
       cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; '),
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
+  };
+  // once more on a network error: right after a restart fetch may pick a pooled socket of the closed server
+  const res = await fetch(new URL(path, integrator.url), init).catch(() => fetch(new URL(path, integrator.url), init));
   for (const line of res.headers.getSetCookie()) {
     const [pair = ''] = line.split(';');
     const eq = pair.indexOf('=');
@@ -55,7 +63,7 @@ before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'idc-lasting-'));
   port = await freePort();
   integratorPort = await freePort();
-  integrator = await startIntegrator({ port: integratorPort, providerIssuer: `http://localhost:${port}`, log: (l) => logs.push(l) });
+  integrator = await startIntegrator(integratorOptions());
   provider = await startProvider(providerOptions());
 });
 
@@ -99,6 +107,11 @@ it('stays connected past the access token and across a provider restart, until D
   assert.equal((await site('/api/session')).json.connected, true);
   const afterRestart = await site('/api/share', { forClientId: 'demo-recipient-2', mode: 'api' });
   assert.equal(afterRestart.status, 200, JSON.stringify(afterRestart.json));
+  // and so does the integrator (as under `npm start`, where both run in one process): its file keeps the connection
+  await integrator.close();
+  integrator = await startIntegrator(integratorOptions());
+  assert.equal((await site('/api/session')).json.connected, true, 'connected after the integrator restarted');
+  assert.equal((await site('/api/share', { forClientId: 'demo-recipient-2', mode: 'api' })).status, 200);
   const account = await browser.follow('/account');
   assert.match(account.html, /Acme Marketplace/, 'the provider session and the connection survived too');
 
