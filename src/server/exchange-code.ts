@@ -22,7 +22,7 @@ import { createHash } from 'node:crypto';
 import * as client from 'openid-client';
 import { discover } from './discovery.js';
 import { IdcServerError } from './errors.js';
-import { checkClientOptions, requireString, tokenClient, tokenEndpointError } from './token-client.js';
+import { checkClientOptions, idTokenClaimsOf, requireString, tokenClient, tokenEndpointError } from './token-client.js';
 import type { TokenClientOptions } from './token-client.js';
 
 export type { FetchLike } from './discovery.js';
@@ -175,12 +175,7 @@ export async function exchangeCode(options: ExchangeCodeOptions): Promise<Exchan
     token.saveJwksCache();
   }
 
-  let idTokenClaims: client.IDToken | undefined;
-  try {
-    idTokenClaims = tokens.claims();
-  } catch (err) {
-    throw new IdcServerError('invalid_id_token', { message: 'The ID token could not be read.', cause: err, secrets });
-  }
+  const idTokenClaims = idTokenClaimsOf(tokens, secrets);
   if (!idTokenClaims) {
     throw new IdcServerError('invalid_id_token', { message: 'The token response has no ID token.' });
   }

@@ -16,7 +16,7 @@ import * as client from 'openid-client';
 import { discover } from './discovery.js';
 import { IdcServerError } from './errors.js';
 import type { ExchangeCodeResult } from './exchange-code.js';
-import { checkClientOptions, requireString, tokenClient, tokenEndpointError } from './token-client.js';
+import { checkClientOptions, idTokenClaimsOf, requireString, tokenClient, tokenEndpointError } from './token-client.js';
 import type { CheckedClientOptions, TokenClientOptions } from './token-client.js';
 
 export interface RefreshConnectionOptions extends TokenClientOptions {
@@ -102,12 +102,7 @@ async function refresh(checked: CheckedClientOptions, refreshToken: string): Pro
     token.saveJwksCache();
   }
 
-  let idTokenClaims: client.IDToken | undefined;
-  try {
-    idTokenClaims = tokens.claims();
-  } catch (err) {
-    throw new IdcServerError('invalid_id_token', { message: 'The ID token could not be read.', cause: err, secrets });
-  }
+  const idTokenClaims = idTokenClaimsOf(tokens, secrets);
   return {
     accessToken: tokens.access_token,
     refreshToken: typeof tokens.refresh_token === 'string' && tokens.refresh_token !== '' ? tokens.refresh_token : refreshToken,

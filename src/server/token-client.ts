@@ -174,3 +174,15 @@ export function tokenEndpointError(
   }
   return new IdcServerError(codes.failed, { message: 'The token request failed.', cause: err, secrets });
 }
+
+/** The ID token claims of a token response (undefined when it has none); an unreadable one is `invalid_id_token`. */
+export function idTokenClaimsOf(
+  tokens: { claims(): client.IDToken | undefined },
+  secrets: readonly (string | undefined)[],
+): client.IDToken | undefined {
+  try {
+    return tokens.claims();
+  } catch (err) {
+    throw new IdcServerError('invalid_id_token', { message: 'The ID token could not be read.', cause: err, secrets });
+  }
+}
