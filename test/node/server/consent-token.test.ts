@@ -5,10 +5,11 @@ import assert from 'node:assert/strict';
 import { createHmac, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { SignJWT, exportSPKI } from 'jose';
-import { IdcServerError, MemoryReplayStore, verifyConsentToken } from '../../../src/server/index.js';
-import type { ReplayStore, ServerErrorCode, VerifyConsentTokenOptions } from '../../../src/server/index.js';
+import { MemoryReplayStore, verifyConsentToken } from '../../../src/server/index.js';
+import type { ReplayStore, VerifyConsentTokenOptions } from '../../../src/server/index.js';
 import { closedPort, makeKey, signConsent, signRaw, startKeyServer } from './support/jwks-server.js';
 import type { KeyServer, SignOptions, TestKey } from './support/jwks-server.js';
+import { rejects } from './support/rejects.js';
 
 const AUDIENCE = 'test-integrator';
 
@@ -43,17 +44,6 @@ function setup(overrides: Partial<VerifyConsentTokenOptions> = {}) {
   const sign = (opts: SignOptions = {}, key: TestKey = ec) =>
     signConsent(key, { issuer: keys.origin, audience: AUDIENCE, state }, opts);
   return { state, options, sign };
-}
-
-async function rejects(promise: Promise<unknown>, code: ServerErrorCode): Promise<IdcServerError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof IdcServerError, `expected IdcServerError, got ${String(err)}`);
-    assert.equal(err.code, code, `expected ${code}, got ${err.code}: ${err.message}`);
-    return err;
-  }
-  assert.fail(`expected rejection with ${code}`);
 }
 
 /** Runs `fn` and asserts that neither key server received any request meanwhile. */

@@ -5,12 +5,13 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { IdcServerError, exchangeCode } from '../../../src/server/index.js';
-import type { ExchangeCodeOptions, FetchLike, ServerErrorCode } from '../../../src/server/index.js';
+import { exchangeCode } from '../../../src/server/index.js';
+import type { ExchangeCodeOptions, FetchLike , IdcServerError} from '../../../src/server/index.js';
 import type { VerifyResult } from '../../../src/flow/types.js';
 import { closedPort, makeKey, signRaw } from './support/jwks-server.js';
 import { CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, ACCOUNT_ID, pkcePair, startProvider } from './support/provider.js';
 import type { TestProvider } from './support/provider.js';
+import { rejects } from './support/rejects.js';
 
 let op: TestProvider;
 
@@ -32,17 +33,6 @@ function optionsFor(grant: { code: string; codeVerifier: string }, extra: Partia
     redirectUri: REDIRECT_URI,
     ...extra,
   };
-}
-
-async function rejects(promise: Promise<unknown>, code: ServerErrorCode): Promise<IdcServerError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof IdcServerError, `expected IdcServerError, got ${inspect(err)}`);
-    assert.equal(err.code, code, `expected ${code}, got ${err.code}: ${err.message}`);
-    return err;
-  }
-  assert.fail(`expected rejection with ${code}`);
 }
 
 /** A fetch that records every URL it is asked for and then really fetches it. */

@@ -6,11 +6,12 @@
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { IdcServerError, exchangeCode, refreshConnection } from '../../../src/server/index.js';
-import type { FetchLike, RefreshConnectionOptions, ServerErrorCode } from '../../../src/server/index.js';
+import { exchangeCode, refreshConnection } from '../../../src/server/index.js';
+import type { FetchLike, RefreshConnectionOptions , IdcServerError} from '../../../src/server/index.js';
 import { closedPort, makeKey, signRaw } from './support/jwks-server.js';
 import { ACCOUNT_ID, CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, startProvider } from './support/provider.js';
 import type { TestProvider } from './support/provider.js';
+import { rejects } from './support/rejects.js';
 
 let op: TestProvider; // keeps refresh tokens
 let rotating: TestProvider; // rotates them
@@ -33,17 +34,6 @@ async function connect(provider = op): Promise<{ accessToken: string; refreshTok
 
 function optionsFor(refreshToken: string, extra: Partial<RefreshConnectionOptions> = {}, provider = op): RefreshConnectionOptions {
   return { issuer: provider.issuer, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, refreshToken, ...extra };
-}
-
-async function rejects(promise: Promise<unknown>, code: ServerErrorCode): Promise<IdcServerError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof IdcServerError, `expected IdcServerError, got ${inspect(err)}`);
-    assert.equal(err.code, code, `expected ${code}, got ${err.code}: ${err.message}`);
-    return err;
-  }
-  assert.fail(`expected rejection with ${code}`);
 }
 
 /** The provider's userinfo endpoint, called with an access token. */
