@@ -60,16 +60,29 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** A recipient authenticated with HTTP Basic `client_id:secret`. */
-function recipientClient(kit: Kit, req: IncomingMessage): KitClient {
+/** A client of this role (any integrator or recipient when omitted) authenticated with HTTP Basic `client_id:secret`. */
+function basicClient(kit: Kit, req: IncomingMessage, role?: 'integrator' | 'recipient'): KitClient {
   const creds = basicCredentials(req);
-  const client = creds ? kit.clients.recipient(creds.id) : undefined;
+  const found = creds ? kit.clients.get(creds.id) : undefined;
+  const client = found && (role ? found.role === role : found.role !== 'internal') ? found : undefined;
   if (!creds || !client?.clientSecret || !sameSecret(creds.secret, client.clientSecret)) {
-    throw new HttpError(401, 'invalid_client', 'authenticate as a recipient client with HTTP Basic', {
+    throw new HttpError(401, 'invalid_client', `authenticate as ${role ? `a ${role}` : 'a'} client with HTTP Basic`, {
       'WWW-Authenticate': 'Basic realm="idconnect", charset="UTF-8"',
     });
   }
   return client;
+}
+
+const recipientClient = (kit: Kit, req: IncomingMessage) => basicClient(kit, req, 'recipient');
+
+/** `ttlInSecs`: an integer or a decimal string (`1800` or `"1800"`), 1–86400; default 1800. */
+export function parseTtl(value: unknown): number {
+  if (value === undefined) return SHARE_TOKEN_DEFAULT_TTL;
+  const ttl = typeof value === 'string' && /^[0-9]{1,6}$/.test(value) ? Number(value) : value;
+  if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 1 || ttl > SHARE_TOKEN_MAX_TTL) {
+    throw new HttpError(400, 'invalid_request', `ttlInSecs must be an integer (or a decimal string) from 1 to ${SHARE_TOKEN_MAX_TTL}`);
+  }
+  return ttl;
 }
 
 function stringField(body: Body, name: string, { required = true, max = 512 } = {}): string | undefined {
@@ -87,10 +100,7 @@ const shareToken: Handler = async (kit, req, res) => {
   const ctx = await connectContext(kit, req);
   const body = await readJsonObject(req);
   const forClientId = stringField(body, 'forClientId', { max: 128 })!;
-  const ttl = body['ttlInSecs'] === undefined ? SHARE_TOKEN_DEFAULT_TTL : body['ttlInSecs'];
-  if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 1 || ttl > SHARE_TOKEN_MAX_TTL) {
-    throw new HttpError(400, 'invalid_request', `ttlInSecs must be an integer from 1 to ${SHARE_TOKEN_MAX_TTL}`);
-  }
+  const ttl = parseTtl(body['ttlInSecs']);
   const recipient = kit.shares.recipientFor(forClientId);
   const { token, sharingAllowed } = await kit.shares.mintShareToken(ctx, recipient, ttl);
   sendJson(res, 200, { token, forClientId, sharingAllowed, expiresIn: ttl });
@@ -121,14 +131,60 @@ const revokeConsent: Handler = async (kit, req, res) => {
   sendJson(res, 200, { forClientId: recipient.clientId, revoked });
 };
 
-/** POST /api/reuse — `{ shareToken, levelName, selections? }` → `{ applicantId, levelName, status, documents, missing }` */
-const reuse: Handler = async (kit, req, res) => {
+/**
+ * The request's fields from the JSON body, or — as the product documents call it — from the query string
+ * (`?shareToken=…&levelName=…&userId=…`, with an empty body). Not both.
+ */
+async function bodyOrQuery(req: IncomingMessage, url: URL): Promise<Body> {
+  const fromQuery = ['shareToken', 'levelName', 'userId'].some((name) => url.searchParams.has(name));
+  if (!fromQuery) return readJsonObject(req);
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > 0 || req.headers['transfer-encoding']) {
+    req.resume();
+    throw new HttpError(400, 'invalid_request', 'send the fields either as query parameters or as a JSON body, not both');
+  }
+  const body: Body = {};
+  for (const name of ['shareToken', 'levelName', 'userId']) {
+    const values = url.searchParams.getAll(name);
+    if (values.length > 1) throw new HttpError(400, 'invalid_request', `${name} appears more than once`);
+    if (values.length === 1) body[name] = values[0];
+  }
+  return body;
+}
+
+/**
+ * POST /api/reuse — `{ shareToken, levelName, userId?, selections? }` (or the first three as query parameters) →
+ * `{ applicantId, externalUserId, levelName, status, review, checks, documents, missing }`
+ */
+const reuse: Handler = async (kit, req, res, _params, url) => {
   const recipient = recipientClient(kit, req);
-  const body = await readJsonObject(req);
-  const token = stringField(body, 'shareToken')!;
+  const body = await bodyOrQuery(req, url);
+  const token = stringField(body, 'shareToken', { max: 1024 })!;
   const levelName = stringField(body, 'levelName', { max: 128 })!;
+  const userId = stringField(body, 'userId', { required: false, max: 256 });
   const selections = parseSelections(body['selections']);
-  sendJson(res, 200, await kit.shares.redeem(token, recipient, levelName, selections));
+  sendJson(res, 200, await kit.shares.redeem(token, recipient, levelName, selections, userId));
+};
+
+/** POST /api/partnerships — the integrator adds a recipient: `{ recipientClientId }` → the partnership (pending). */
+const createPartnership: Handler = async (kit, req, res) => {
+  const integrator = basicClient(kit, req, 'integrator');
+  const body = await readJsonObject(req);
+  const recipientId = stringField(body, 'recipientClientId', { max: 128 })!;
+  sendJson(res, 200, await kit.partnerships.create(integrator.clientId, recipientId));
+};
+
+/** POST /api/partnerships/:id/activate — the recipient accepts the integrator as a donor. */
+const activatePartnership: Handler = async (kit, req, res, [id]) => {
+  const recipient = recipientClient(kit, req);
+  req.resume();
+  sendJson(res, 200, await kit.partnerships.activate(id!, recipient.clientId));
+};
+
+/** GET /api/partnerships — the caller's partnerships, as integrator or recipient. */
+const listPartnerships: Handler = async (kit, req, res) => {
+  const client = basicClient(kit, req);
+  sendJson(res, 200, { partnerships: await kit.partnerships.list(client.clientId) });
 };
 
 /** POST /api/reuse/documents — `{ shareToken, levelName? }` → documents + requirements; the token stays unused. */
@@ -163,6 +219,9 @@ export const apiRoutes: [string, RegExp, Handler][] = [
   ['POST', /^\/api\/consents\/revoke$/, apiRoute(revokeConsent)],
   ['POST', /^\/api\/reuse$/, apiRoute(reuse)],
   ['POST', /^\/api\/reuse\/documents$/, apiRoute(reuseDocuments)],
+  ['POST', /^\/api\/partnerships$/, apiRoute(createPartnership)],
+  ['GET', /^\/api\/partnerships$/, apiRoute(listPartnerships)],
+  ['POST', /^\/api\/partnerships\/([\w-]{1,64})\/activate$/, apiRoute(activatePartnership)],
 ];
 
 export function apiNotFound(res: ServerResponse, status: 404 | 405, allow?: string): void {

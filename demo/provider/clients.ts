@@ -11,10 +11,13 @@ export interface LevelRequirement {
 /**
  * The kit's own client metadata, registered with oidc-provider as extra client metadata:
  * - `idc_role`: `integrator` (a donor that embeds the Verify button) or `recipient` (redeems share tokens);
- * - `idc_allowed_donors`: for a recipient, the integrators whose share tokens it accepts;
- * - `idc_levels`: for a recipient, its verification levels and what each needs.
+ * - `idc_allowed_donors`: for a recipient, the integrators it accepts as donors from the start (active
+ *   partnerships seeded when the provider starts; more come through `POST /api/partnerships` + `/activate`);
+ * - `idc_levels`: for a recipient, its verification levels and what each needs (the first is the one a share
+ *   consent screen lists);
+ * - `idc_webhook_url`, `idc_webhook_secret`: for a recipient, where `applicantReviewed` goes and the HMAC key.
  */
-export const EXTRA_CLIENT_METADATA = ['idc_role', 'idc_allowed_donors', 'idc_levels'] as const;
+export const EXTRA_CLIENT_METADATA = ['idc_role', 'idc_allowed_donors', 'idc_levels', 'idc_webhook_url', 'idc_webhook_secret'] as const;
 
 export interface KitClient {
   clientId: string;
@@ -27,6 +30,8 @@ export interface KitClient {
   logoUri: string | undefined;
   clientUri: string | undefined;
   policyUri: string | undefined;
+  webhookUrl: string | undefined;
+  webhookSecret: string | undefined;
 }
 
 /** The provider's own first-party client: its share pages sign the user in through it (`response_type=none`). */
@@ -37,6 +42,12 @@ const IDENTITY_DOCUMENTS = ['passport', 'id_card', 'driving_license', 'residence
 export const BASIC_KYC_LEVEL: LevelRequirement[] = [
   { id: 'identity', label: 'Identity document', accepts: IDENTITY_DOCUMENTS, required: true },
   { id: 'address', label: 'Proof of address', accepts: ['proof_of_address'], required: true },
+];
+
+/** A level that takes more than the basic one (a selfie), so a consent given for the basic one does not cover it. */
+export const SELFIE_KYC_LEVEL: LevelRequirement[] = [
+  { id: 'identity', label: 'Identity document', accepts: IDENTITY_DOCUMENTS, required: true },
+  { id: 'selfie', label: 'Selfie', accepts: ['selfie'], required: true },
 ];
 
 /** The contract's demo fixtures. `integratorOrigin` gives the integrator's registered redirect URIs. */
@@ -53,7 +64,10 @@ export function demoClients(integratorOrigin: string, recipientOrigin: string): 
       token_endpoint_auth_method: 'client_secret_basic',
       idc_role: 'integrator',
     },
-    recipient('demo-recipient', 'Regulated Bank', recipientOrigin, ['demo-integrator']),
+    {
+      ...recipient('demo-recipient', 'Regulated Bank', recipientOrigin, ['demo-integrator']),
+      idc_levels: { 'basic-kyc-level': BASIC_KYC_LEVEL, 'selfie-kyc-level': SELFIE_KYC_LEVEL },
+    },
     recipient('demo-recipient-2', 'Second Exchange', recipientOrigin, ['demo-integrator']),
   ];
 }
@@ -71,6 +85,8 @@ function recipient(clientId: string, name: string, origin: string, donors: strin
     idc_role: 'recipient',
     idc_allowed_donors: donors,
     idc_levels: { 'basic-kyc-level': BASIC_KYC_LEVEL },
+    idc_webhook_url: `${origin}/webhooks/idc`,
+    idc_webhook_secret: `${clientId}-webhook-secret`,
   };
 }
 
@@ -117,7 +133,11 @@ export function validateExtraMetadata(key: string, value: unknown): void {
         ? isStringArray(value)
         : key === 'idc_levels'
           ? isLevels(value)
-          : true;
+          : key === 'idc_webhook_url'
+            ? typeof value === 'string' && /^https?:\/\//.test(value)
+            : key === 'idc_webhook_secret'
+              ? typeof value === 'string' && value.length >= 16
+              : true;
   if (!ok) throw new TypeError(`invalid client metadata ${key}`);
 }
 
@@ -134,6 +154,8 @@ export function toKitClient(meta: ClientMetadata): KitClient {
     logoUri: meta.logo_uri,
     clientUri: meta.client_uri,
     policyUri: meta.policy_uri,
+    webhookUrl: typeof meta['idc_webhook_url'] === 'string' ? meta['idc_webhook_url'] : undefined,
+    webhookSecret: typeof meta['idc_webhook_secret'] === 'string' ? meta['idc_webhook_secret'] : undefined,
   };
 }
 
@@ -152,5 +174,14 @@ export class ClientDirectory {
   recipient(clientId: string): KitClient | undefined {
     const client = this.#clients.get(clientId);
     return client?.role === 'recipient' ? client : undefined;
+  }
+
+  integrator(clientId: string): KitClient | undefined {
+    const client = this.#clients.get(clientId);
+    return client?.role === 'integrator' ? client : undefined;
+  }
+
+  all(): KitClient[] {
+    return [...this.#clients.values()];
   }
 }

@@ -30,8 +30,9 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
+/** `{ code, message }` as the contract has it, and the same as OAuth's `{ error, error_description }`. */
 export function sendJsonError(res: ServerResponse, err: HttpError): void {
-  sendJson(res, err.status, { error: err.code, error_description: err.message }, err.headers);
+  sendJson(res, err.status, { code: err.code, message: err.message, error: err.code, error_description: err.message }, err.headers);
 }
 
 /** Reads the whole body, refusing more than {@link BODY_LIMIT} bytes (413) without buffering the excess. */

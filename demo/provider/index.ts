@@ -28,7 +28,10 @@ import { signInRoutes } from './signin.js';
 import { signupRoutes } from './signup-pages.js';
 import { openDatabase, type Database } from './storage/database.js';
 import { MemoryKitStore, type KitStore } from './store.js';
+import { MemoryOutbox, SqlOutbox } from './outbox.js';
+import { Partnerships } from './partnerships.js';
 import { LoginThrottle } from './throttle.js';
+import { Webhooks, type WebhookOptions } from './webhooks.js';
 import { Verification } from './verification.js';
 import { verifyRoutes } from './verify-pages.js';
 import { htmlSecurityHeaders, UI_SCRIPT_PATH } from './views.js';
@@ -81,6 +84,8 @@ export interface StartProviderOptions {
   accessTokenTtl?: number;
   /** how long the rules take to decide a verification review; default 2000 ms */
   reviewDelayMs?: number;
+  /** webhook delivery timing (tests shorten it); deliveries come from the database's outbox when there is one */
+  webhooks?: Pick<WebhookOptions, 'intervalMs' | 'timeoutMs' | 'backoffMs' | 'maxAgeMs'>;
 }
 
 export interface RunningProvider {
@@ -144,8 +149,10 @@ export async function startProvider(options: StartProviderOptions = {}): Promise
   let mailCatcher: MailCatcher | undefined;
   let store: KitStore | undefined;
   let adapterStorage: MemoryAdapterStorage | undefined;
+  let webhooks: Webhooks | undefined;
   const ownStore = !options.store;
   const release = async () => {
+    await webhooks?.stop();
     adapterStorage?.close();
     if (ownStore) await store?.close();
     await database?.close();
@@ -196,6 +203,16 @@ export async function startProvider(options: StartProviderOptions = {}): Promise
 
     const consentJwk = keys.jwks.keys.find((k) => k.kid === keys.consentKid)!;
     const clients = new ClientDirectory(clientList);
+    const partnerships = new Partnerships(store, clients);
+    // the fixtures' donors start as active partnerships (a store that already has them keeps them as they are)
+    for (const recipient of clients.all().filter((c) => c.role === 'recipient')) {
+      for (const donor of recipient.allowedDonors) await partnerships.create(donor, recipient.clientId, 'active');
+    }
+    webhooks = new Webhooks({
+      outbox: database ? new SqlOutbox(database.client) : new MemoryOutbox(),
+      clients,
+      ...options.webhooks,
+    });
     const kit: Kit = {
       provider,
       issuer,
@@ -216,7 +233,11 @@ export async function startProvider(options: StartProviderOptions = {}): Promise
         clients,
         signer: new ConsentSigner(issuer, consentJwk),
         grantActive: (ctx) => grantActive(provider, ctx),
+        partnerships,
+        webhooks,
       }),
+      partnerships,
+      webhooks,
     };
 
     const routes: [string, RegExp, Handler][] = [

@@ -9,7 +9,9 @@ import type { Connections } from './connections.js';
 import type { EmailCodes } from './email-codes.js';
 import type { ShareService } from './shares.js';
 import type { KitStore } from './store.js';
+import type { Partnerships } from './partnerships.js';
 import type { LoginThrottle } from './throttle.js';
+import type { Webhooks } from './webhooks.js';
 import type { Verification } from './verification.js';
 import { messageBody, newNonce, page, sendHtml, type MessageView } from './views.js';
 
@@ -29,6 +31,8 @@ export interface Kit {
   throttle: LoginThrottle;
   verification: Verification;
   connections: Connections;
+  partnerships: Partnerships;
+  webhooks: Webhooks;
 }
 
 export type Handler = (kit: Kit, req: IncomingMessage, res: ServerResponse, params: string[], url: URL) => Promise<void>;

@@ -35,7 +35,8 @@ export function relevantDocuments(docs: VerifiedDocument[], level: LevelRequirem
   return docs.filter((d) => accepted.has(d.type));
 }
 
-const reusable = (doc: VerifiedDocument) => documentStatus(doc) === 'verified';
+/** Verified and not expired: what may be shared. */
+export const reusable = (doc: VerifiedDocument) => documentStatus(doc) === 'verified';
 const newestFirst = (a: VerifiedDocument, b: VerifiedDocument) => (b.issuedAt ?? '').localeCompare(a.issuedAt ?? '');
 
 function refuse(description: string): never {

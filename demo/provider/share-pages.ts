@@ -22,9 +22,10 @@ function linkProblem(kit: Kit, req: IncomingMessage, res: ServerResponse, found:
   return sendMessagePage(kit, req, res, 404, 'linkInvalid', { m });
 }
 
+/** What the screen lists: the requirements of the recipient's consent level — exactly what a consent covers. */
 function shareItems(kit: Kit, recipientId: string, m: Messages) {
   const recipient = kit.clients.recipient(recipientId);
-  const level = Object.values(recipient?.levels ?? {})[0] ?? [];
+  const level = recipient ? kit.shares.consentLevel(recipient).requirements : [];
   return level.map((req) => ({
     id: req.id,
     label: req.accepts.includes('proof_of_address')
@@ -61,11 +62,11 @@ const show: Handler = async (kit, req, res, [id]) => {
       dataItems: shareItems(kit, link.recipientId, m),
       account: { email: session.account.email },
     },
-  });
+  }, link.displayMode);
   sendHtml(res, 200, html, nonce, { formActions: originOf(link.redirectUri), coop: kit.coop });
 };
 
-/** POST /share/:id — the decision; 303 to `redirectUri?token=<consent JWT>&state=…`, the same one if repeated. */
+/** POST /share/:id — the decision; 303 to `redirectUri?token=<consent JWT>` (the state is in the JWT), the same one if repeated. */
 const decide: Handler = async (kit, req, res, [id]) => {
   const m = requestMessages(req);
   const form = await readForm(req);

@@ -6,11 +6,14 @@ import { HttpError } from './http.js';
 import {
   relevantDocuments,
   resolveSelection,
+  reusable,
   toReuseDocument,
   type ReuseDocument,
   type Selection,
 } from './reuse.js';
+import type { Partnerships } from './partnerships.js';
 import type { KitStore } from './store.js';
+import type { Webhooks } from './webhooks.js';
 
 /** Who a connect token (the integrator's access token carrying `share`) speaks for. */
 export interface ConnectContext {
@@ -53,8 +56,8 @@ export type LinkLookup =
   | { status: 'used'; link: ShareLinkRecord; decision: ShareDecision }
   | { status: 'expired' | 'invalid' };
 
-export const SHARE_TOKEN_MAX_TTL = 600;
-export const SHARE_TOKEN_DEFAULT_TTL = 300;
+export const SHARE_TOKEN_MAX_TTL = 86_400;
+export const SHARE_TOKEN_DEFAULT_TTL = 1800;
 export const SHARE_LINK_TTL = 300;
 /** how long a link's record outlives its expiry, so a late visit reads "expired" rather than "invalid" */
 const LINK_TOMBSTONE = 3600;
@@ -66,12 +69,32 @@ const consentKey = (accountId: string, integratorId: string, recipientId: string
 /** how long a withdrawal's cut-off is kept: longer than any share token lives */
 const CUTOFF_TTL = 86_400 + 3600;
 
+export interface ReviewCheck {
+  /** the requirement of the level it checks (`identity`, `address`, …) */
+  type: string;
+  result: 'passed' | 'failed';
+  reason?: 'missing' | 'not_reusable';
+}
+
 export interface RedeemResult {
   applicantId: string;
+  /** the recipient's own id for the user (`userId` of the request), or null */
+  externalUserId: string | null;
   levelName: string;
-  status: 'completed' | 'incomplete';
+  status: 'approved' | 'rejected';
+  review: { answer: 'GREEN' | 'RED'; rejectLabels: string[] };
+  checks: ReviewCheck[];
   documents: { id: string; type: string; country?: string; requirementId: string }[];
+  /** required requirements nothing could be reused for (to be collected fresh) */
   missing: string[];
+}
+
+/** What a consent covered: the document types its screen listed (docs/security.md §38). */
+interface ConsentRecord {
+  grantedAt: number;
+  linkJti?: string;
+  levelName?: string;
+  accepts?: string[];
 }
 
 export interface PeekResult {
@@ -93,6 +116,8 @@ export class ShareService {
   readonly #clients: ClientDirectory;
   readonly #signer: ConsentSigner;
   readonly #grantActive: (ctx: ConnectContext) => Promise<boolean>;
+  readonly #partnerships: Partnerships;
+  readonly #webhooks: Webhooks | undefined;
 
   constructor(deps: {
     store: KitStore;
@@ -100,12 +125,22 @@ export class ShareService {
     clients: ClientDirectory;
     signer: ConsentSigner;
     grantActive: (ctx: ConnectContext) => Promise<boolean>;
+    partnerships: Partnerships;
+    webhooks?: Webhooks;
   }) {
     this.#store = deps.store;
     this.#accounts = deps.accounts;
     this.#clients = deps.clients;
     this.#signer = deps.signer;
     this.#grantActive = deps.grantActive;
+    this.#partnerships = deps.partnerships;
+    this.#webhooks = deps.webhooks;
+  }
+
+  /** The level a share consent screen lists for this recipient: its first. */
+  consentLevel(recipient: KitClient): { name: string; requirements: LevelRequirement[] } {
+    const [name, requirements] = Object.entries(recipient.levels)[0] ?? ['', []];
+    return { name, requirements };
   }
 
   /** The recipient client named by `forClientId`, or a 400. */
@@ -149,22 +184,16 @@ export class ShareService {
     return existed;
   }
 
-  async #sharingAllowed(ctx: ConnectContext, recipient: KitClient): Promise<boolean> {
-    return (
-      recipient.allowedDonors.includes(ctx.integratorId) &&
-      (await this.consentStands(ctx.accountId, ctx.integratorId, recipient.clientId))
-    );
-  }
-
   async mintShareToken(
     ctx: ConnectContext,
     recipient: KitClient,
     ttl: number,
   ): Promise<{ token: string; sharingAllowed: boolean }> {
+    await this.#partnerships.requireActive(ctx.integratorId, recipient.clientId);
     const token = `idcst_${randomBytes(32).toString('base64url')}`;
     const record: ShareTokenRecord = { ...ctx, recipientId: recipient.clientId, expiresAt: now() + ttl, mintedAt: Date.now() };
     await this.#store.set('share-token', digest(token), record, ttl);
-    return { token, sharingAllowed: await this.#sharingAllowed(ctx, recipient) };
+    return { token, sharingAllowed: await this.consentStands(ctx.accountId, ctx.integratorId, recipient.clientId) };
   }
 
   async createShareLink(
@@ -176,9 +205,7 @@ export class ShareService {
     if (!integrator?.redirectUris.includes(input.redirectUri)) {
       throw new HttpError(400, 'invalid_redirect_uri', 'redirectUri is not registered for this client');
     }
-    if (!recipient.allowedDonors.includes(ctx.integratorId)) {
-      throw new HttpError(403, 'donor_not_allowed', 'the recipient does not accept shares from this client');
-    }
+    await this.#partnerships.requireActive(ctx.integratorId, recipient.clientId);
     const id = randomBytes(32).toString('base64url');
     const record: ShareLinkRecord = { ...ctx, recipientId: recipient.clientId, ...input, expiresAt: now() + SHARE_LINK_TTL };
     await this.#store.set('share-link', id, record, SHARE_LINK_TTL + LINK_TOMBSTONE);
@@ -212,9 +239,9 @@ export class ShareService {
       sharingAllowed: decision === 'allow',
       state: link.state,
     });
+    // as in the product model, only `token`: the state travels inside the signed JWT
     const url = new URL(link.redirectUri);
     url.searchParams.set('token', jwt);
-    url.searchParams.set('state', link.state);
     const record: ShareDecision = { accountId, decision, location: url.href };
     // first writer wins; a concurrent duplicate reads the winner's result
     if (!(await this.#store.add('share-decision', id, record, CONSENT_TOKEN_TTL + LINK_TOMBSTONE))) {
@@ -224,7 +251,15 @@ export class ShareService {
     const key = consentKey(link.accountId, link.integratorId, link.recipientId);
     if (decision === 'allow') {
       const grantedAt = now();
-      await this.#store.set('consent', key, { grantedAt, linkJti: jti });
+      const recipient = this.#clients.recipient(link.recipientId);
+      const shown = recipient ? this.consentLevel(recipient) : { name: '', requirements: [] };
+      const consent: ConsentRecord = {
+        grantedAt,
+        linkJti: jti,
+        levelName: shown.name,
+        accepts: [...new Set(shown.requirements.flatMap((r) => r.accepts))],
+      };
+      await this.#store.set('consent', key, consent);
       await this.#indexConsent(link.accountId, { integratorId: link.integratorId, recipientId: link.recipientId, grantedAt }, true);
     } else {
       await this.withdraw(link.accountId, link.integratorId, link.recipientId);
@@ -233,8 +268,15 @@ export class ShareService {
     return url.href;
   }
 
-  /** A live share token issued for this recipient, and everything sharing still needs, or a 4xx. */
-  async #checkShareToken(token: string, recipient: KitClient): Promise<{ key: string; record: ShareTokenRecord }> {
+  /**
+   * A live share token issued for this recipient, and everything sharing still needs, or a 4xx: the partnership,
+   * the consent (covering what the level takes), the cut-off of a withdrawal, the integrator's connection.
+   */
+  async #checkShareToken(
+    token: string,
+    recipient: KitClient,
+    level: { requirements: LevelRequirement[] },
+  ): Promise<{ key: string; record: ShareTokenRecord }> {
     const key = digest(token);
     const record = await this.#store.get<ShareTokenRecord>('share-token', key);
     if (!record || record.expiresAt <= now()) {
@@ -243,12 +285,9 @@ export class ShareService {
     if (record.recipientId !== recipient.clientId) {
       throw new HttpError(400, 'invalid_share_token', 'share token was issued for another recipient');
     }
-    if (!recipient.allowedDonors.includes(record.integratorId)) {
-      throw new HttpError(403, 'donor_not_allowed', 'this recipient does not accept shares from the issuing client');
-    }
-    if (!(await this.consentStands(record.accountId, record.integratorId, recipient.clientId))) {
-      throw new HttpError(403, 'consent_required', 'the user has not consented to share with this recipient');
-    }
+    await this.#partnerships.requireActive(record.integratorId, recipient.clientId);
+    const consent = await this.#store.get<ConsentRecord>('consent', consentKey(record.accountId, record.integratorId, recipient.clientId));
+    if (!consent) throw new HttpError(403, 'consent_required', 'the user has not consented to share with this recipient');
     const cutoff = await this.#store.get<number>('consent-cutoff', consentKey(record.accountId, record.integratorId, recipient.clientId));
     if (cutoff !== undefined && (record.mintedAt ?? 0) <= cutoff) {
       // minted before the user withdrew or declined: dead for good, whatever was consented since
@@ -257,6 +296,11 @@ export class ShareService {
     }
     if (!(await this.#grantActive(record))) {
       throw new HttpError(403, 'consent_required', 'the user has revoked the issuing client\u2019s access');
+    }
+    // a consent covers what its screen listed; a level taking more needs its own consent (§38)
+    const covered = new Set(consent.accepts ?? this.consentLevel(recipient).requirements.flatMap((r) => r.accepts));
+    if (level.requirements.some((r) => r.accepts.some((type) => !covered.has(type)))) {
+      throw new HttpError(403, 'consent_scope_exceeded', 'the level takes more than the user consented to share');
     }
     return { key, record };
   }
@@ -273,8 +317,9 @@ export class ShareService {
   /** Reuse step, first half: what the account could share for a level, without consuming the token. */
   async peek(token: string, recipient: KitClient, levelName: string | undefined): Promise<PeekResult> {
     const level = this.#level(recipient, levelName);
-    const { record } = await this.#checkShareToken(token, recipient);
-    const docs = relevantDocuments(await this.#accounts.documents(record.accountId), level.requirements);
+    const { record } = await this.#checkShareToken(token, recipient, level);
+    // only what may be shared: verified and unexpired documents of the level's types (§38)
+    const docs = relevantDocuments(await this.#accounts.documents(record.accountId), level.requirements).filter(reusable);
     return {
       levelName: level.name,
       recipient: { clientId: recipient.clientId, name: recipient.name },
@@ -285,26 +330,41 @@ export class ShareService {
   }
 
   /**
-   * Redeems a share token once. The selection is resolved and checked before the token is consumed, so a
-   * refused selection leaves the token usable and shares nothing.
+   * Redeems a share token once and runs the level's checks fresh on what the account holds now: each requirement
+   * is met by a verified, unexpired document (the one chosen in the reuse step, else the newest). The selection is
+   * resolved and checked before the token is consumed, so a refused selection leaves the token usable. The same
+   * (recipient, `userId`) updates one applicant; the verdict also goes to the recipient's webhook.
    */
   async redeem(
     token: string,
     recipient: KitClient,
     levelName: string,
     selections: Selection[] | undefined,
+    userId?: string,
   ): Promise<RedeemResult> {
     const level = this.#level(recipient, levelName);
-    const { key, record } = await this.#checkShareToken(token, recipient);
+    const { key, record } = await this.#checkShareToken(token, recipient, level);
     const docs = await this.#accounts.documents(record.accountId);
     const { chosen, missing } = resolveSelection(docs, level.requirements, selections);
     if (!(await this.#store.take<ShareTokenRecord>('share-token', key))) {
       throw new HttpError(400, 'invalid_share_token', 'share token is unknown, used or expired');
     }
+    const covered = new Set(chosen.map((c) => c.requirementId));
+    const checks: ReviewCheck[] = level.requirements
+      .filter((r) => r.required || covered.has(r.id))
+      .map((r) => (covered.has(r.id) ? { type: r.id, result: 'passed' } : { type: r.id, result: 'failed', reason: 'missing' }));
+    const approved = checks.every((c) => c.result === 'passed');
+    const applicantId = await this.#applicantId(recipient.clientId, userId);
     const result: RedeemResult = {
-      applicantId: `app_${randomBytes(12).toString('hex')}`,
+      applicantId,
+      externalUserId: userId ?? null,
       levelName: level.name,
-      status: missing.length ? 'incomplete' : 'completed',
+      status: approved ? 'approved' : 'rejected',
+      review: {
+        answer: approved ? 'GREEN' : 'RED',
+        rejectLabels: checks.filter((c) => c.result === 'failed').map((c) => `${c.type.toUpperCase()}_NOT_PROVIDED`),
+      },
+      checks,
       documents: chosen.map(({ requirementId, document }) => ({
         id: document.id,
         type: document.type,
@@ -313,13 +373,28 @@ export class ShareService {
       })),
       missing,
     };
-    await this.#store.set('applicant', result.applicantId, {
+    await this.#store.set('applicant', applicantId, {
       ...result,
       recipientId: recipient.clientId,
       accountId: record.accountId,
       integratorId: record.integratorId,
-      createdAt: now(),
+      reviewedAt: now(),
+    });
+    await this.#webhooks?.applicantReviewed(recipient.clientId, {
+      applicantId,
+      externalUserId: result.externalUserId,
+      levelName: result.levelName,
+      review: result.review,
     });
     return result;
+  }
+
+  /** The applicant of (recipient, userId) if there is one, else a new id (claimed atomically per pair). */
+  async #applicantId(recipientId: string, userId: string | undefined): Promise<string> {
+    const fresh = `app_${randomBytes(12).toString('hex')}`;
+    if (userId === undefined) return fresh;
+    const ref = createHash('sha256').update(JSON.stringify([recipientId, userId])).digest('base64url');
+    if (await this.#store.add('applicant-ref', ref, fresh)) return fresh;
+    return (await this.#store.get<string>('applicant-ref', ref)) ?? fresh;
   }
 }

@@ -23,7 +23,12 @@ export type Namespace =
   | 'connection'
   | 'account-consents'
   | 'consent-cutoff'
-  | 'connect-token';
+  | 'connect-token'
+  // sharing between partners
+  | 'partnership'
+  | 'partnership-pair'
+  | 'partnership-list'
+  | 'applicant-ref';
 
 export interface KitStore {
   get<T>(ns: Namespace, key: string): Promise<T | undefined>;

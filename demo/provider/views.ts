@@ -87,6 +87,12 @@ ul.items>li{border:1px solid GrayText;border-radius:.5rem;padding:.75rem 1rem;di
 ul.items p{margin:0}
 table{border-collapse:collapse;inline-size:100%}
 th,td{text-align:start;padding:.4rem .5rem;border-block-end:1px solid GrayText}
+body.layout-page{grid-template-rows:auto 1fr}
+header.site{inline-size:100%;box-sizing:border-box;padding:.75rem 1.5rem;border-block-end:1px solid GrayText;font-weight:700}
+header.site p{margin:0}
+body.layout-popup{place-items:start center}
+.layout-popup main{inline-size:min(28rem,100% - 1.5rem);padding-block:1rem}
+.layout-popup h1{font-size:1.25rem}
 @media (forced-colors:active){button,.button{border:1px solid ButtonText}}
 `;
 
@@ -97,9 +103,14 @@ export interface PageOptions {
   body: string;
   /** extra `<head>`/end-of-body script tags, already carrying the nonce */
   scripts?: string;
+  /**
+   * `page` (default): a full page with the provider's header; `popup`: compact, for a window of about 480×720
+   * (a share link's `displayMode`).
+   */
+  layout?: 'page' | 'popup';
 }
 
-export function page({ m, title, nonce, body, scripts = '' }: PageOptions): string {
+export function page({ m, title, nonce, body, scripts = '', layout = 'page' }: PageOptions): string {
   return `<!DOCTYPE html>
 <html lang="${m.locale}" dir="${m.dir}">
 <head>
@@ -109,7 +120,8 @@ export function page({ m, title, nonce, body, scripts = '' }: PageOptions): stri
 <title>${escapeHtml(title)}</title>
 <style nonce="${nonce}">${STYLES}</style>
 </head>
-<body>
+<body class="layout-${layout}">
+${layout === 'page' ? `<header class="site"><p>${escapeHtml(m.t('accountTitle'))}</p></header>` : ''}
 <main>
 ${body}
 </main>
@@ -183,7 +195,7 @@ export interface ConsentView {
  * that sets the element's properties and posts the decision. Nothing user-supplied reaches HTML but through
  * escaping or the JSON block.
  */
-export function consentPage(m: Messages, nonce: string, title: string, view: ConsentView): string {
+export function consentPage(m: Messages, nonce: string, title: string, view: ConsentView, layout: PageOptions['layout'] = 'page'): string {
   const body = `<idc-consent-screen kind="${view.kind}"></idc-consent-screen>
 <noscript><p class="alert">${escapeHtml(m.t('needsScript'))}</p></noscript>
 <form id="idc-decision" method="post" action="${escapeHtml(view.action)}" hidden>
@@ -193,7 +205,7 @@ export function consentPage(m: Messages, nonce: string, title: string, view: Con
 <script type="application/json" id="idc-data">${jsonForScript({ screen: view.screen, switchUrl: view.switchUrl })}</script>`;
   const scripts = `<script nonce="${nonce}" src="${UI_SCRIPT_PATH}"></script>
 <script nonce="${nonce}">${BOOT_SCRIPT}</script>`;
-  return page({ m, title, nonce, body, scripts });
+  return page({ m, title, nonce, body, scripts, layout });
 }
 
 const BOOT_SCRIPT = `(function () {

@@ -41,6 +41,26 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX oidc_models_expires_at ON oidc_models (expires_at) WHERE expires_at IS NOT NULL',
     ],
   },
+  {
+    version: 2,
+    name: 'webhook outbox',
+    statements: [
+      `CREATE TABLE webhook_outbox (
+        id text PRIMARY KEY,
+        recipient text NOT NULL,
+        url text NOT NULL,
+        body text NOT NULL,
+        attempts integer NOT NULL DEFAULT 0,
+        next_attempt_at timestamptz NOT NULL,
+        lease_until timestamptz,
+        created_at timestamptz NOT NULL,
+        delivered_at timestamptz,
+        gave_up_at timestamptz,
+        last_error text
+      )`,
+      'CREATE INDEX webhook_outbox_due ON webhook_outbox (next_attempt_at) WHERE delivered_at IS NULL AND gave_up_at IS NULL',
+    ],
+  },
 ];
 
 /** Held (per transaction) while migrating, so two processes opening one server migrate one after the other. */

@@ -75,7 +75,16 @@ describe('POST /api/share-token', () => {
     const result = await api(provider, '/api/share-token', { forClientId: RECIPIENT_2.id }, bearer(alice.accessToken));
     assert.equal(result.status, 200);
     assert.equal(result.json.sharingAllowed, false);
-    assert.equal(result.json.expiresIn, 300);
+    assert.equal(result.json.expiresIn, 1800);
+  });
+
+  it('takes ttlInSecs as an integer or a decimal string, 1 to 86400, and keeps tokens opaque and short', async () => {
+    for (const [ttl, expiresIn] of [[1, 1], ['1800', 1800], [86400, 86400], ['86400', 86400]] as const) {
+      const result = await api(provider, '/api/share-token', { forClientId: RECIPIENT.id, ttlInSecs: ttl }, bearer(alice.accessToken));
+      assert.equal(result.status, 200, JSON.stringify(result.json));
+      assert.equal(result.json.expiresIn, expiresIn);
+      assert.ok(result.json.token.length <= 1024);
+    }
   });
 
   it('refuses wrong types and values with a coded 400', async () => {
@@ -83,9 +92,13 @@ describe('POST /api/share-token', () => {
       [{}, 'invalid_request'],
       [{ forClientId: 7 }, 'invalid_request'],
       [{ forClientId: '' }, 'invalid_request'],
-      [{ forClientId: RECIPIENT.id, ttlInSecs: '60' }, 'invalid_request'],
+      [{ forClientId: RECIPIENT.id, ttlInSecs: '60s' }, 'invalid_request'],
+      [{ forClientId: RECIPIENT.id, ttlInSecs: '1e3' }, 'invalid_request'],
+      [{ forClientId: RECIPIENT.id, ttlInSecs: ' 60' }, 'invalid_request'],
+      [{ forClientId: RECIPIENT.id, ttlInSecs: '0' }, 'invalid_request'],
+      [{ forClientId: RECIPIENT.id, ttlInSecs: '86401' }, 'invalid_request'],
       [{ forClientId: RECIPIENT.id, ttlInSecs: 0 }, 'invalid_request'],
-      [{ forClientId: RECIPIENT.id, ttlInSecs: 601 }, 'invalid_request'],
+      [{ forClientId: RECIPIENT.id, ttlInSecs: 86401 }, 'invalid_request'],
       [{ forClientId: RECIPIENT.id, ttlInSecs: 1.5 }, 'invalid_request'],
       [{ forClientId: RECIPIENT.id, ttlInSecs: null }, 'invalid_request'],
       [{ forClientId: 'unknown-client' }, 'invalid_recipient'],
@@ -192,7 +205,7 @@ describe('request hygiene on every API route', () => {
 });
 
 describe('POST /api/reuse/documents and /api/reuse', () => {
-  it('peek lists the relevant documents with status and the level requirements, without consuming', async () => {
+  it('peek lists only the shareable documents of the level (never the expired ID card) and its requirements, without consuming', async () => {
     const { token } = await mintShareToken(provider, alice.accessToken);
     const first = await peekAs(RECIPIENT, { shareToken: token });
     assert.equal(first.status, 200);
@@ -208,7 +221,6 @@ describe('POST /api/reuse/documents and /api/reuse', () => {
     const byId = Object.fromEntries(first.json.documents.map((d: { id: string; status: string }) => [d.id, d.status]));
     assert.deepEqual(byId, {
       'doc-alice-passport': 'verified',
-      'doc-alice-id-card-2014': 'expired',
       'doc-alice-poa': 'verified',
     });
     const second = await peekAs(RECIPIENT, { shareToken: token, levelName: 'basic-kyc-level' });
@@ -217,13 +229,19 @@ describe('POST /api/reuse/documents and /api/reuse', () => {
     assert.equal(redeemed.status, 200, 'token still unused after peeks');
   });
 
-  it('redeems once: applicant, level, completed status and the chosen documents', async () => {
+  it('redeems once: applicant, level, approved verdict with fresh checks, and the chosen documents', async () => {
     const { token } = await mintShareToken(provider, alice.accessToken);
     const result = await reuseAs(RECIPIENT, { shareToken: token, levelName: 'basic-kyc-level' });
     assert.equal(result.status, 200);
     assert.match(result.json.applicantId, /^app_[0-9a-f]{24}$/);
     assert.equal(result.json.levelName, 'basic-kyc-level');
-    assert.equal(result.json.status, 'completed');
+    assert.equal(result.json.status, 'approved');
+    assert.deepEqual(result.json.review, { answer: 'GREEN', rejectLabels: [] });
+    assert.deepEqual(result.json.checks, [
+      { type: 'identity', result: 'passed' },
+      { type: 'address', result: 'passed' },
+    ]);
+    assert.equal(result.json.externalUserId, null);
     assert.deepEqual(result.json.missing, []);
     assert.deepEqual(
       result.json.documents.map((d: { id: string; type: string; country: string }) => [d.id, d.type, d.country]),
@@ -274,7 +292,7 @@ describe('POST /api/reuse/documents and /api/reuse', () => {
       selections: [{ requirementId: 'identity', documentId: 'doc-alice-passport' }],
     });
     assert.equal(ok.status, 200, 'the token survived every refusal');
-    assert.equal(ok.json.status, 'incomplete');
+    assert.equal(ok.json.status, 'rejected');
     assert.deepEqual(ok.json.missing, ['address']);
     assert.deepEqual(
       ok.json.documents.map((d: { id: string }) => d.id),
@@ -340,7 +358,7 @@ describe('POST /api/reuse/documents and /api/reuse', () => {
     const result = await reuseAs(RECIPIENT_2, { shareToken: token, levelName: 'basic-kyc-level' });
     assert.equal(result.status, 200);
     // bob's proof of address is still pending review: identity shared, address to be collected
-    assert.equal(result.json.status, 'incomplete');
+    assert.equal(result.json.status, 'rejected');
     assert.deepEqual(result.json.missing, ['address']);
   });
 
@@ -366,11 +384,26 @@ describe('POST /api/reuse/documents and /api/reuse', () => {
     assertApiError(await api(provider, '/api/consents/revoke', { forClientId: RECIPIENT.id }, undefined), 401, 'invalid_token');
   });
 
-  it('a recipient that does not list the integrator as donor cannot redeem', async () => {
-    const { token, sharingAllowed } = await mintShareToken(provider, alice.accessToken, PICKY.id);
-    assert.equal(sharingAllowed, false);
-    assertApiError(await reuseAs(PICKY, { shareToken: token, levelName: 'basic-kyc-level' }), 403, 'donor_not_allowed');
-    assertApiError(await peekAs(PICKY, { shareToken: token }), 403, 'donor_not_allowed');
+  it('a recipient without an active partnership gets no share tokens until it accepts the integrator', async () => {
+    const mint = () => api(provider, '/api/share-token', { forClientId: PICKY.id }, bearer(alice.accessToken));
+    assertApiError(await mint(), 403, 'partnership_inactive');
+    const created = await api(provider, '/api/partnerships', { recipientClientId: PICKY.id }, basic(INTEGRATOR.id, INTEGRATOR.secret));
+    assert.equal(created.status, 200, JSON.stringify(created.json));
+    assert.equal(created.json.status, 'pending');
+    assertApiError(await mint(), 403, 'partnership_inactive');
+    const listed = await fetch(new URL('/api/partnerships', provider.issuer), { headers: { authorization: basic(PICKY.id, PICKY.secret) } });
+    const mine = ((await listed.json()) as { partnerships: { id: string; integratorClientId: string }[] }).partnerships;
+    assert.deepEqual(mine.filter((p) => p.integratorClientId === INTEGRATOR.id).map((p) => p.id), [created.json.id], 'the recipient sees it');
+    assertApiError(
+      await api(provider, `/api/partnerships/${created.json.id}/activate`, {}, basic(RECIPIENT.id, RECIPIENT.secret)),
+      404,
+      'not_found',
+    );
+    const activated = await api(provider, `/api/partnerships/${created.json.id}/activate`, {}, basic(PICKY.id, PICKY.secret));
+    assert.equal(activated.json.status, 'active');
+    const minted = await mint();
+    assert.equal(minted.status, 200);
+    assert.equal(minted.json.sharingAllowed, false, 'the partnership is not the user\u2019s consent');
   });
 
   it('an expired share token is refused', async () => {

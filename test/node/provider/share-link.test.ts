@@ -116,7 +116,7 @@ describe('POST /api/share-link', () => {
       [{ ...base, redirectUri: ['http://localhost:5173/share-callback'] }, 400, 'invalid_request'],
       [{ ...base, forClientId: 'nobody' }, 400, 'invalid_recipient'],
       [{ ...base, forClientId: INTEGRATOR.id }, 400, 'invalid_recipient'],
-      [{ ...base, forClientId: 'picky-recipient' }, 403, 'donor_not_allowed'],
+      [{ ...base, forClientId: 'picky-recipient' }, 403, 'partnership_inactive'],
     ];
     for (const [body, status, code] of cases) {
       assertApiError(await api(provider, '/api/share-link', body, bearer(alice.accessToken)), status, code);
@@ -148,11 +148,11 @@ describe('GET /share/:id — per-recipient consent screen', () => {
     assert.equal(data.switchUrl, `${new URL(link).pathname}/login?switch=1`);
   });
 
-  it('allow → 303 to redirectUri?token=<consent JWT>&state; the JWT verifies against /jwks', async () => {
+  it('allow → 303 to redirectUri?token=<consent JWT> only (the state is inside); the JWT verifies against /jwks', async () => {
     const link = await createShareLink(provider, alice.accessToken, { state: 'bound-state-42' });
     const { location } = await decideShare(alice, link, 'allow');
     assert.equal(location.origin + location.pathname, SHARE_CALLBACK);
-    assert.equal(location.searchParams.get('state'), 'bound-state-42');
+    assert.deepEqual([...location.searchParams.keys()], ['token'], 'token only, as the product documents return it');
     const jwt = location.searchParams.get('token')!;
     const header = decodeProtectedHeader(jwt);
     assert.equal(header.alg, 'ES256');

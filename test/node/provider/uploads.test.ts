@@ -703,6 +703,8 @@ describe('readMultipartForm', () => {
     const refused = await post(identityForm(html, 'front.jpg'), '/sanitize');
     assert.equal(refused.status, 400);
     assert.deepEqual(await json(refused), {
+      code: 'unsupported_image',
+      message: 'the file is not a JPEG or PNG image',
       error: 'unsupported_image',
       error_description: 'the file is not a JPEG or PNG image',
     });
