@@ -88,12 +88,15 @@ export class Webhooks {
   }
 
   async #attempt(delivery: Awaited<ReturnType<Outbox['claimDue']>>[number]): Promise<void> {
-    const secret = this.#clients.recipient(delivery.recipient)?.webhookSecret;
+    // the recipient's registration as it is now (it may have moved its endpoint since the event)
+    const recipient = this.#clients.recipient(delivery.recipient);
+    const secret = recipient?.webhookSecret;
+    const url = recipient?.webhookUrl ?? delivery.url;
     let error: string | undefined;
     if (!secret) error = 'the recipient has no webhook secret any more';
     else {
       try {
-        const res = await fetch(delivery.url, {
+        const res = await fetch(url, {
           method: 'POST',
           headers: {
             'content-type': 'application/json',

@@ -292,6 +292,48 @@ describe('verifyConsentToken: claims and typ (item 21)', () => {
   });
 });
 
+describe('verifyConsentToken: the typ option (a provider with another consent token typ)', () => {
+  it('by default still rejects every typ but share-consent+jwt', async () => {
+    const { options, sign } = setup();
+    await withoutNetwork(async () => {
+      for (const typ of ['JWT', 'jwt', 'at+jwt', 'share-consent', 'share-consent+jwt ', 'application/jwt']) {
+        const err = await rejects(verifyConsentToken(await sign({ header: { typ } }), options), 'invalid_token');
+        assert.match(err.message, /"share-consent\+jwt"/);
+      }
+    });
+  });
+
+  it('typ: "JWT" accepts a token with that header (any case, application/ prefix) and nothing else', async () => {
+    const { options, sign } = setup({ typ: 'JWT' });
+    assert.equal((await verifyConsentToken(await sign({ header: { typ: 'JWT' } }), options)).sharingAllowed, true);
+    assert.equal((await verifyConsentToken(await sign({ header: { typ: 'jwt' } }), options)).sharingAllowed, true);
+    assert.equal((await verifyConsentToken(await sign({ header: { typ: 'application/JWT' } }), options)).sharingAllowed, true);
+    await withoutNetwork(async () => {
+      await rejects(verifyConsentToken(await sign(), options), 'invalid_token'); // share-consent+jwt: strict, not "also"
+      await rejects(verifyConsentToken(await sign({ header: { typ: undefined } }), options), 'invalid_token');
+      await rejects(verifyConsentToken(await sign({ header: { typ: 'at+jwt' } }), options), 'invalid_token');
+    });
+  });
+
+  it('typ: "application/vnd.idp.consent+jwt" matches the short form too; the claim checks still run', async () => {
+    const { options, sign } = setup({ typ: 'application/vnd.idp.consent+jwt' });
+    assert.equal((await verifyConsentToken(await sign({ header: { typ: 'vnd.idp.consent+jwt' } }), options)).sharingAllowed, true);
+    const idTokenLike = await sign({ header: { typ: 'vnd.idp.consent+jwt' }, omit: ['state', 'forClientId', 'sharingAllowed'] });
+    await rejects(verifyConsentToken(idTokenLike, options), 'invalid_token');
+    await rejects(verifyConsentToken(await sign({ header: { typ: 'vnd.idp.consent+jwt' } }), { ...options, typ: 'JWT' }), 'invalid_token');
+  });
+
+  it('an empty or odd typ option is invalid_request, before any network request', async () => {
+    const { options, sign } = setup();
+    const token = await sign();
+    await withoutNetwork(async () => {
+      for (const typ of ['', ' ', 'JWT ', 'a b', 'JWT\n', '/', 'application/', '*/*', 'a/b/c', 'x'.repeat(300), 42, null, ['JWT']]) {
+        await rejects(verifyConsentToken(token, { ...options, typ: typ as string }), 'invalid_request');
+      }
+    });
+  });
+});
+
 describe('verifyConsentToken: state and sharingAllowed (item 22)', () => {
   it('rejects a token for another session state', async () => {
     const { options, sign } = setup();
