@@ -10,11 +10,12 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { exchangeCode, isIdcServerError, refreshConnection, verifyConsentToken } from '../../src/server/index.js';
+import { createGatewayClient, exchangeCode, isIdcServerError, refreshConnection, verifyConsentToken } from '../../src/server/index.js';
 import { INTEGRATOR, RECIPIENTS, recipientById, type RecipientFixture } from '../shared/fixtures.js';
 import {
   HttpError,
   Sessions,
+  idcToHttp,
   fill,
   postJson,
   randomId,
@@ -55,12 +56,10 @@ export interface IntegratorOptions {
 
 type ReuseMode = 'api' | 'sdk';
 
-/** What the recipient's backend answered to a hand-off. */
+/** What the integrator keeps of a hand-off: that it happened and where the user continues — never a verdict. */
 interface ShareResult {
   recipient: string;
   mode: ReuseMode;
-  applicantId?: string;
-  status?: string;
   url: string;
 }
 
@@ -97,6 +96,7 @@ export async function startIntegrator(options: IntegratorOptions = {}): Promise<
   const issuer = (options.providerIssuer ?? 'http://localhost:4000').replace(/\/$/, '');
   const recipientOrigin = (options.recipientOrigin ?? 'http://localhost:5174').replace(/\/$/, '');
   const distDir = options.distDir ?? DEFAULT_DIST;
+  const gateway = createGatewayClient({ issuer, clientId: INTEGRATOR.clientId, clientSecret: INTEGRATOR.clientSecret });
   const fresh = (): IntegratorSession => ({ pending: new Map(), results: new Map() });
   // a lasting connection lives as long as its refresh token may (14 days at the reference provider)
   const sessions = new Sessions<IntegratorSession>('idc_demo_integrator', fresh, 14 * 24 * 3600_000, options.connectionsFile ? {
@@ -160,18 +160,20 @@ export async function startIntegrator(options: IntegratorOptions = {}): Promise<
   }
 
   /**
-   * Calls a provider API with the connect token, renewing it first when it has expired, and once more when the
-   * provider refuses it as invalid. A revoked connection (the user pressed Disconnect in their ID account) ends it.
+   * Calls the provider's Gateway API with the connect token, renewing it first when it has expired, and once more
+   * when the provider refuses it as invalid. A revoked connection (the user pressed Disconnect in their ID account)
+   * ends it.
    */
-  async function providerApi(session: IntegratorSession, path: string, body: unknown) {
+  async function withConnectToken<T>(session: IntegratorSession, call: (connectToken: string) => Promise<T>): Promise<T> {
     let connect = connected(session);
     if (connect.expiresAt - 30_000 <= Date.now() && connect.refreshToken) connect = await refresh(session, connect);
     for (let attempt = 0; ; attempt++) {
       try {
-        return await postJson(`${issuer}${path}`, body, { authorization: `Bearer ${connect.accessToken}` });
+        return await call(connect.accessToken);
       } catch (err) {
-        if (!(err instanceof HttpError) || err.status !== 401) throw err;
+        if (!isIdcServerError(err)) throw err;
         if (err.code === 'connection_revoked') throw connectionLost(session);
+        if (err.status !== 401) throw err;
         if (attempt > 0 || !connect.refreshToken) throw connectionLost(session);
         connect = await refresh(session, connect);
       }
@@ -180,7 +182,9 @@ export async function startIntegrator(options: IntegratorOptions = {}): Promise<
 
   /** Mints a share token for the recipient and hands it to the recipient's backend (never to the browser). */
   async function mintAndHandOff(session: IntegratorSession, recipient: RecipientFixture, mode: ReuseMode) {
-    const minted = await providerApi(session, '/api/share-token', { forClientId: recipient.clientId, ttlInSecs: 600 });
+    const minted = await withConnectToken(session, (connectToken) =>
+      gateway.shareToken({ connectToken, forClientId: recipient.clientId, ttlInSecs: 600 }),
+    );
     if (minted.sharingAllowed !== true) return { sharingAllowed: false as const };
     if (typeof minted.token !== 'string') throw new HttpError(502, 'upstream_invalid_response', 'No share token.');
     const received = await postJson(`${recipientOrigin}/api/receive-share`, {
@@ -189,13 +193,8 @@ export async function startIntegrator(options: IntegratorOptions = {}): Promise<
       donorClientId: INTEGRATOR.clientId,
       mode,
     });
-    const result: ShareResult = {
-      recipient: recipient.clientId,
-      mode,
-      url: typeof received.url === 'string' ? received.url : recipientOrigin,
-    };
-    if (typeof received.applicantId === 'string') result.applicantId = received.applicantId;
-    if (typeof received.status === 'string') result.status = received.status;
+    const url = typeof received.url === 'string' && received.url.startsWith(`${recipientOrigin}/`) ? received.url : `${recipientOrigin}/`;
+    const result: ShareResult = { recipient: recipient.clientId, mode, url };
     session.results.set(recipient.clientId, result);
     log(`shared with ${recipient.clientId} (${mode})`);
     return { sharingAllowed: true as const, result };
@@ -269,12 +268,15 @@ export async function startIntegrator(options: IntegratorOptions = {}): Promise<
         const recipient = recipientFrom(body);
         const pending = session.pending.get(recipient.clientId);
         if (!pending) throw new HttpError(409, 'no_consent_pending', 'Pick the recipient again.');
-        const created = await providerApi(session, '/api/share-link', {
-          redirectUri: shareRedirectUri(),
-          forClientId: recipient.clientId,
-          displayMode: body.displayMode === 'page' ? 'page' : 'popup',
-          state: pending.state,
-        });
+        const created = await withConnectToken(session, (connectToken) =>
+          gateway.shareLink({
+            connectToken,
+            redirectUri: shareRedirectUri(),
+            forClientId: recipient.clientId,
+            displayMode: body.displayMode === 'page' ? 'page' : 'popup',
+            state: pending.state,
+          }),
+        );
         if (typeof created.link !== 'string') throw new HttpError(502, 'upstream_invalid_response', 'No link.');
         pending.linkIssued = true;
         return sendJson(res, 200, { link: created.link, expiresIn: created.expiresIn ?? null });
@@ -334,8 +336,8 @@ export async function startIntegrator(options: IntegratorOptions = {}): Promise<
     handle(req, res).catch((err) => {
       // The server helpers' errors carry a stable code and a message free of secrets: pass both on.
       if (isIdcServerError(err)) {
-        log(`${err.code}: ${err.message}`);
-        err = new HttpError(err.retryable ? 502 : 400, err.code, err.message);
+        log(`${err.providerCode ?? err.code}: ${err.message}`);
+        err = idcToHttp(err);
       }
       sendError(res, err, log);
     });

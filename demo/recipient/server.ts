@@ -8,19 +8,28 @@
  *   choice is redeemed with `selections`.
  *
  * Routes: GET / · GET /applicants/:id · GET /reuse/:id · GET /kit/* · POST /api/receive-share (backend to backend) ·
- * GET /api/reuse-sessions/:id · POST /api/reuse-sessions/:id/redeem
+ * GET /api/reuse-sessions/:id · POST /api/reuse-sessions/:id/redeem · POST /webhooks/idc (the provider's webhook)
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import {
+  createGatewayClient,
+  isIdcServerError,
+  type ApplicantReviewedEvent,
+  type ReuseCheck,
+  type ReuseSelection,
+  type ReviewResult,
+} from '../../src/server/index.js';
 import { INTEGRATOR, RECIPIENTS, recipientById, type RecipientFixture } from '../shared/fixtures.js';
 import {
   HttpError,
   esc,
+  idcToHttp,
   fill,
-  postJson,
   randomId,
   readJson,
+  readRawBody,
   requireSameOrigin,
   sendError,
   sendHtml,
@@ -43,8 +52,6 @@ export interface RecipientOptions {
   providerIssuer?: string;
   /** Directory of the built kit. Default <repo>/dist. */
   distDir?: string;
-  /** Path of the provider's route that lists reusable documents and requirements without consuming the token. */
-  peekPath?: string;
   log?: (line: string) => void;
 }
 
@@ -56,9 +63,13 @@ interface Applicant {
   applicantId: string;
   levelName: string;
   status: string;
+  review: ReviewResult;
+  checks: ReuseCheck[];
   documents: { id: string; type: string; country?: string }[];
   missing: string[];
   receivedAt: Date;
+  /** the provider's `applicantReviewed` webhook, once it arrived (verified) */
+  webhook?: { deliveryId: string; answer: string; receivedAt: Date };
 }
 
 interface ReuseSession {
@@ -84,13 +95,20 @@ export async function startRecipient(options: RecipientOptions = {}): Promise<Ru
   const log = options.log ?? ((line: string) => console.log(`[recipient] ${line}`));
   const issuer = (options.providerIssuer ?? 'http://localhost:4000').replace(/\/$/, '');
   const distDir = options.distDir ?? DEFAULT_DIST;
-  const peekPath = options.peekPath ?? '/api/reuse/documents';
   const applicants = new Map<string, Applicant>();
   const reuseSessions = new Map<string, ReuseSession>();
   let origin = options.origin?.replace(/\/$/, '') ?? '';
 
-  const basic = (r: RecipientFixture) =>
-    `Basic ${Buffer.from(`${encodeURIComponent(r.clientId)}:${encodeURIComponent(r.clientSecret)}`).toString('base64')}`;
+  // one Gateway API client per business this site plays, with its own credentials and webhook secret
+  const gateways = new Map(
+    RECIPIENTS.map((r) => [
+      r.clientId,
+      createGatewayClient({ issuer, clientId: r.clientId, clientSecret: r.clientSecret, webhookSecret: r.webhookSecret }),
+    ]),
+  );
+  const gateway = (r: RecipientFixture) => gateways.get(r.clientId)!;
+  /** delivery ids already processed: a retried delivery is acknowledged and changes nothing */
+  const seenDeliveries = new Set<string>();
 
   /** Redeems a share token at the provider (single use) and stores the applicant it created. */
   async function redeem(
@@ -99,26 +117,23 @@ export async function startRecipient(options: RecipientOptions = {}): Promise<Ru
     via: Applicant['via'],
     extra: { selections?: unknown; missing?: string[] } = {},
   ): Promise<Applicant> {
-    const body: Record<string, unknown> = { shareToken, levelName: recipient.levelName };
-    if (extra.selections !== undefined) body.selections = extra.selections;
-    const answer = await postJson(`${issuer}/api/reuse`, body, { authorization: basic(recipient) });
-    const documents = Array.isArray(answer.documents)
-      ? answer.documents.map((d: Record<string, unknown>) => ({
-          id: String(d.id),
-          type: String(d.type),
-          ...(typeof d.country === 'string' ? { country: d.country } : {}),
-        }))
-      : [];
+    const answer = await gateway(recipient).reuse({
+      shareToken,
+      levelName: recipient.levelName,
+      ...(extra.selections !== undefined ? { selections: extra.selections as ReuseSelection[] } : {}),
+    });
     const applicant: Applicant = {
       id: randomId(12),
       recipient,
       via,
-      applicantId: String(answer.applicantId),
-      levelName: String(answer.levelName ?? recipient.levelName),
-      status: String(answer.status ?? 'unknown'),
-      documents,
-      // The provider's own account of what is still to be collected wins over what the page said.
-      missing: Array.isArray(answer.missing) ? answer.missing.map(String) : (extra.missing ?? []),
+      applicantId: answer.applicantId,
+      levelName: answer.levelName,
+      status: answer.status,
+      review: answer.review,
+      checks: answer.checks,
+      documents: answer.documents,
+      // the provider's fresh checks say what is still to be collected
+      missing: answer.checks.filter((c) => c.result === 'failed').map((c) => c.type),
       receivedAt: new Date(),
     };
     applicants.set(applicant.id, applicant);
@@ -133,6 +148,33 @@ export async function startRecipient(options: RecipientOptions = {}): Promise<Ru
       throw new HttpError(404, 'reuse_session_not_found', 'This link has expired or was already used.');
     }
     return found;
+  }
+
+  /**
+   * POST /webhooks/idc — the provider's `applicantReviewed`: the signature is checked over the raw body (with the
+   * secret of whichever business this site plays it verifies under), each delivery id is processed once, and the
+   * verdict is shown on the applicant's page. Any verified delivery is acknowledged with 200, so the provider
+   * stops retrying it.
+   */
+  async function webhook(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = await readRawBody(req);
+    let event: ApplicantReviewedEvent | undefined;
+    for (const g of gateways.values()) {
+      try {
+        event = g.verifyWebhook(raw, req.headers);
+        break;
+      } catch (err) {
+        if (!(isIdcServerError(err) && err.code === 'invalid_signature')) throw new HttpError(400, 'invalid_webhook', 'Not a webhook this site understands.');
+      }
+    }
+    if (!event) throw new HttpError(401, 'invalid_signature', 'The webhook signature does not verify.');
+    if (!seenDeliveries.has(event.deliveryId)) {
+      seenDeliveries.add(event.deliveryId);
+      const applicant = [...applicants.values()].find((a) => a.applicantId === event.applicantId);
+      if (applicant) applicant.webhook = { deliveryId: event.deliveryId, answer: event.review.answer, receivedAt: new Date() };
+      log(`webhook ${event.type} for ${event.applicantId}: ${event.review.answer}`);
+    }
+    sendJson(res, 200, { received: true });
   }
 
   async function api(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
@@ -152,13 +194,9 @@ export async function startRecipient(options: RecipientOptions = {}): Promise<Ru
         reuseSessions.set(id, { recipient, shareToken, expires: Date.now() + REUSE_SESSION_TTL_MS, busy: false });
         return sendJson(res, 200, { mode: 'sdk', url: `${origin}/reuse/${id}` });
       }
-      const applicant = await redeem(recipient, shareToken, 'api');
-      return sendJson(res, 200, {
-        mode: 'api',
-        applicantId: applicant.applicantId,
-        status: applicant.status,
-        url: `${origin}/applicants/${applicant.id}`,
-      });
+      await redeem(recipient, shareToken, 'api');
+      // the integrator learns that the hand-off worked, never the verdict (it must not receive KYC results)
+      return sendJson(res, 200, { mode: 'api', received: true, url: `${origin}/` });
     }
 
     const match = /^\/api\/reuse-sessions\/([\w-]{20,64})(\/redeem)?$/.exec(path);
@@ -166,10 +204,10 @@ export async function startRecipient(options: RecipientOptions = {}): Promise<Ru
     const id = match[1]!;
     if (req.method === 'GET' && !match[2]) {
       const session = reuseSession(id);
-      const peek = await postJson(`${issuer}${peekPath}`, {
+      const peek = await gateway(session.recipient).reuseDocuments({
         shareToken: session.shareToken,
         levelName: session.recipient.levelName,
-      }, { authorization: basic(session.recipient) });
+      });
       return sendJson(res, 200, {
         recipient: { name: session.recipient.name },
         documents: Array.isArray(peek.documents) ? peek.documents : [],
@@ -240,7 +278,14 @@ ${
 <dl>
 <dt>Business</dt><dd>${esc(a.recipient.name)} (<code>${esc(a.recipient.clientId)}</code>)</dd>
 <dt>Level</dt><dd>${esc(a.levelName)}</dd>
-<dt>Status</dt><dd data-testid="applicant-status">${esc(a.status)}</dd>
+<dt>Status</dt><dd data-testid="applicant-status">${esc(a.status)} (${esc(a.review.answer)}${
+        a.review.rejectLabels.length ? `: ${a.review.rejectLabels.map(esc).join(', ')}` : ''
+      })</dd>
+<dt>Webhook</dt><dd data-testid="applicant-webhook">${
+        a.webhook
+          ? `applicantReviewed ${esc(a.webhook.answer)} received and verified (delivery <code>${esc(a.webhook.deliveryId)}</code>)`
+          : 'waiting for the provider’s applicantReviewed webhook'
+      }</dd>
 <dt>Flow</dt><dd>${a.via === 'api' ? 'API (redeemed by the server)' : 'SDK (documents chosen by you)'}</dd>
 <dt>Received</dt><dd>${esc(a.receivedAt.toISOString())}</dd>
 </dl>
@@ -251,6 +296,8 @@ ${
 <tbody>${docs}</tbody></table>`
     : '<p>None.</p>'
 }
+<h3>Checks</h3>
+<ul>${a.checks.map((c) => `<li>${esc(c.type)}: ${esc(c.result)}${c.reason ? ` (${esc(c.reason)})` : ''}</li>`).join('')}</ul>
 ${a.missing.length ? `<p>Still to be collected: ${a.missing.map(esc).join(', ')}</p>` : ''}
 </section>
 <p><a href="/">All applicants</a></p>`,
@@ -259,6 +306,7 @@ ${a.missing.length ? `<p>Still to be collected: ${a.missing.map(esc).join(', ')}
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path === '/webhooks/idc' && req.method === 'POST') return webhook(req, res);
     if (path.startsWith('/api/')) return api(req, res, path);
     if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'method_not_allowed', 'Use GET.');
     if (path === '/') {
@@ -280,7 +328,7 @@ ${a.missing.length ? `<p>Still to be collected: ${a.missing.map(esc).join(', ')}
   }
 
   const server = createServer((req, res) => {
-    handle(req, res).catch((err) => sendError(res, err, log));
+    handle(req, res).catch((err) => sendError(res, isIdcServerError(err) ? idcToHttp(err) : err, log));
   });
   const site = await listen(server, options.port ?? 5174, host, origin || undefined);
   origin ||= site.url; // the handlers read it: redirect URIs and the same-origin check

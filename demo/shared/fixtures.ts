@@ -12,15 +12,24 @@ export const INTEGRATOR = {
 export interface RecipientFixture {
   clientId: string;
   clientSecret: string;
+  /** the HMAC key of the provider's `applicantReviewed` webhooks to this recipient */
+  webhookSecret: string;
   name: string;
   levelName: string;
 }
 
 export const RECIPIENTS: readonly RecipientFixture[] = [
-  { clientId: 'demo-recipient', clientSecret: 'demo-recipient-secret', name: 'Regulated Bank', levelName: 'basic-kyc-level' },
+  {
+    clientId: 'demo-recipient',
+    clientSecret: 'demo-recipient-secret',
+    webhookSecret: 'demo-recipient-webhook-secret',
+    name: 'Regulated Bank',
+    levelName: 'basic-kyc-level',
+  },
   {
     clientId: 'demo-recipient-2',
     clientSecret: 'demo-recipient-2-secret',
+    webhookSecret: 'demo-recipient-2-webhook-secret',
     name: 'Second Exchange',
     levelName: 'basic-kyc-level',
   },

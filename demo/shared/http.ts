@@ -23,9 +23,17 @@ export class HttpError extends Error {
 
 const MAX_BODY = 64 * 1024;
 
-export async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const type = req.headers['content-type'] ?? '';
-  if (!/^application\/json\b/i.test(type)) throw new HttpError(415, 'invalid_request', 'Send application/json.');
+/**
+ * An error of `idconnect-kit/server` as the site's own JSON error: the provider's code when it refused the call
+ * (`partnership_inactive`, …), else the helper's; its status when it is a client error, else 502.
+ */
+export function idcToHttp(err: { code: string; message: string; retryable: boolean; providerCode?: string; status?: number }): HttpError {
+  const status = err.status !== undefined && err.status >= 400 && err.status < 500 ? err.status : err.retryable ? 502 : 400;
+  return new HttpError(status, err.providerCode ?? err.code, err.message);
+}
+
+/** The body as it came (a webhook's signature is over these exact bytes), at most 64 kB. */
+export async function readRawBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -33,9 +41,16 @@ export async function readJson(req: IncomingMessage): Promise<Record<string, unk
     if (size > MAX_BODY) throw new HttpError(413, 'invalid_request', 'The request body is too large.');
     chunks.push(chunk as Buffer);
   }
+  return Buffer.concat(chunks);
+}
+
+export async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const type = req.headers['content-type'] ?? '';
+  if (!/^application\/json\b/i.test(type)) throw new HttpError(415, 'invalid_request', 'Send application/json.');
+  const raw = await readRawBody(req);
   let body: unknown;
   try {
-    body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    body = JSON.parse(raw.toString('utf8'));
   } catch {
     throw new HttpError(400, 'invalid_request', 'The request body is not valid JSON.');
   }

@@ -15,7 +15,10 @@ import { remoteKeys } from './jwks.js';
 import { MemoryReplayStore } from './replay-store.js';
 import type { ReplayStore } from './replay-store.js';
 
-/** Header `typ` of a consent token (compared case-insensitively, `application/` prefix optional, RFC 8725 §3.11). */
+/**
+ * Default header `typ` of a consent token (compared case-insensitively, `application/` prefix optional, RFC 8725
+ * §3.11). A provider that signs consent tokens with another `typ` is configured with the `typ` option.
+ */
 export const CONSENT_TOKEN_TYPE = 'share-consent+jwt';
 /** Longest accepted token, in characters. */
 export const MAX_CONSENT_TOKEN_LENGTH = 8192;
@@ -26,6 +29,8 @@ const ASYMMETRIC_ALGORITHMS = new Set([
 /** Header parameters that would make a verifier fetch or trust key material chosen by the token. */
 const FORBIDDEN_HEADERS = ['jku', 'x5u', 'jwk', 'x5c', 'crit', 'b64'] as const;
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+/** A `typ` option: a media type name (RFC 6838 §4.2 restricted-name), optionally `type/subtype`. */
+const MEDIA_TYPE = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}(?:\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126})?$/;
 
 const defaultReplayStore = new MemoryReplayStore();
 
@@ -52,6 +57,13 @@ export interface VerifyConsentTokenOptions {
   jwksCooldown?: number;
   /** Seconds before the JWKS (or discovery) request is abandoned. Default 5. */
   timeout?: number;
+  /**
+   * The header `typ` the provider puts on consent tokens; the token's `typ` must equal it (case-insensitive,
+   * `application/` prefix optional). Default `share-consent+jwt`. Only for a provider that uses another value: a
+   * generic `typ` such as `JWT` lets other JWTs of the same issuer reach the claim checks, which then are the only
+   * thing that tells them apart (keep `algorithms` as narrow as the provider allows).
+   */
+  typ?: string;
 }
 
 export interface ConsentTokenResult {
@@ -100,8 +112,17 @@ function sameString(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** The `typ` option, checked and normalised. Throws `invalid_request`. */
+function expectedTyp(value: unknown): string {
+  if (value === undefined) return CONSENT_TOKEN_TYPE;
+  if (typeof value !== 'string' || !MEDIA_TYPE.test(value)) {
+    throw badOption('"typ" must be a media type name such as "share-consent+jwt".');
+  }
+  return normalizeTyp(value);
+}
+
 /** Everything that can be decided from the token alone. Throws `invalid_token`; never touches the network. */
-function precheck(token: unknown, algorithms: readonly string[]): ProtectedHeaderParameters {
+function precheck(token: unknown, algorithms: readonly string[], typ: string): ProtectedHeaderParameters {
   if (typeof token !== 'string' || token === '') throw invalid('The consent token must be a non-empty string.');
   if (token.length > MAX_CONSENT_TOKEN_LENGTH) {
     throw invalid(`The consent token is longer than ${MAX_CONSENT_TOKEN_LENGTH} characters.`);
@@ -121,8 +142,8 @@ function precheck(token: unknown, algorithms: readonly string[]): ProtectedHeade
   if (typeof header.alg !== 'string' || !algorithms.includes(header.alg)) {
     throw invalid('The consent token is signed with an algorithm that is not allowed.');
   }
-  if (typeof header.typ !== 'string' || normalizeTyp(header.typ) !== CONSENT_TOKEN_TYPE) {
-    throw invalid(`The consent token header "typ" must be "${CONSENT_TOKEN_TYPE}".`);
+  if (typeof header.typ !== 'string' || normalizeTyp(header.typ) !== typ) {
+    throw invalid(`The consent token header "typ" must be "${typ}".`);
   }
   if (header.kid !== undefined && (typeof header.kid !== 'string' || header.kid.length > 256)) {
     throw invalid('The consent token header "kid" is invalid.');
@@ -136,11 +157,12 @@ function precheck(token: unknown, algorithms: readonly string[]): ProtectedHeade
  * once.
  *
  * @throws {IdcServerError} with `code`:
- * - `invalid_request` — missing or invalid options (e.g. a symmetric algorithm, a plain-http non-localhost URL);
+ * - `invalid_request` — missing or invalid options (e.g. a symmetric algorithm, a plain-http non-localhost URL, an
+ *   empty `typ`);
  * - `invalid_token` — not a string, longer than 8192 characters, malformed, `alg` not allowed (`none`, HS256, …),
- *   `typ` not `share-consent+jwt`, a `jku`/`x5u`/`jwk`/`x5c`/`crit`/`b64` header (all before any network request),
- *   no key for its `kid`, bad signature, wrong `iss` or `aud`, `nbf`/`iat` in the future, missing claims,
- *   lifetime above `maxLifetime`, `sharingAllowed` not a boolean;
+ *   `typ` not `share-consent+jwt` (or `options.typ`), a `jku`/`x5u`/`jwk`/`x5c`/`crit`/`b64` header (all before
+ *   any network request), no key for its `kid`, bad signature, wrong `iss` or `aud`, `nbf`/`iat` in the future,
+ *   missing claims, lifetime above `maxLifetime`, `sharingAllowed` not a boolean;
  * - `token_expired` — `exp` passed (beyond `clockTolerance`);
  * - `state_mismatch` — `state` is not `expectedState`;
  * - `recipient_mismatch` — `forClientId` is not `options.forClientId`;
@@ -165,10 +187,11 @@ export async function verifyConsentToken(token: string, options: VerifyConsentTo
   if (!Array.isArray(algorithms) || algorithms.length === 0 || !algorithms.every((a) => ASYMMETRIC_ALGORITHMS.has(a))) {
     throw badOption(`"algorithms" must list asymmetric JWS algorithms only (${[...ASYMMETRIC_ALGORITHMS].join(', ')}).`);
   }
+  const typ = expectedTyp(options.typ);
   const replayStore = options.replayStore ?? defaultReplayStore;
   if (typeof replayStore?.consume !== 'function') throw badOption('"replayStore" must have a consume(jti, exp) method.');
 
-  precheck(token, algorithms);
+  precheck(token, algorithms, typ);
 
   let jwksUri = jwks;
   if (!jwksUri) {
@@ -191,7 +214,7 @@ export async function verifyConsentToken(token: string, options: VerifyConsentTo
       algorithms,
       issuer,
       audience,
-      typ: CONSENT_TOKEN_TYPE,
+      typ,
       clockTolerance,
       requiredClaims: ['iss', 'aud', 'exp', 'iat', 'sub', 'jti'],
     }));

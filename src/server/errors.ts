@@ -18,12 +18,13 @@ export const SERVER_ERROR_CODES = {
   code_reused: { retryable: false, message: 'This authorization code has already been used.' },
   /** The token endpoint refused the code: used, expired, wrong code verifier or wrong redirect URI. */
   invalid_grant: { retryable: false, message: 'The authorization code was refused by the identity provider.' },
-  /** The token endpoint refused the client credentials. */
+  /** The token endpoint or the Gateway API refused the client credentials. */
   invalid_client: { retryable: false, message: 'The identity provider refused the client credentials.' },
   /** The token request failed for another reason (network, provider error, malformed response). Not retried. */
   exchange_failed: { retryable: false, message: 'The authorization code could not be exchanged.' },
-  /** The provider answered `invalid_grant` to a refresh: the user disconnected, the grant was revoked, or the refresh
-   * token expired or was already used. The connection is over: connect again (a new authorization). */
+  /** The provider answered `invalid_grant` to a refresh, or `connection_revoked` to a Gateway API call with the
+   * connect token: the user disconnected, the grant was revoked, or the refresh token expired or was already used.
+   * The connection is over: connect again (a new authorization). */
   connection_revoked: { retryable: false, message: 'The connection was revoked or has expired; connect again.' },
   /** The refresh request failed for another reason (network, timeout, provider error, malformed response). The
    * refresh token was not refused, so the same call may succeed later (unlike a code, it can be sent again). */
@@ -45,6 +46,16 @@ export const SERVER_ERROR_CODES = {
   jwks_unavailable: { retryable: true, message: 'The identity provider\'s signing keys could not be loaded.' },
   /** The replay store threw; the token was not accepted (fail closed). */
   replay_check_failed: { retryable: true, message: 'The consent token could not be checked for reuse.' },
+  /** The Gateway API answered with an error (its own code in `providerCode`, the HTTP status in `providerStatus`) or with an
+   * answer that cannot be read (no `providerCode` then). Retryable when the status is 429 or 5xx. */
+  gateway_error: { retryable: false, message: 'The identity provider refused the Gateway API request.' },
+  /** The Gateway API could not be reached or did not answer within the timeout. Nothing is known about the
+   * outcome: a call that spends something (a share token) may have spent it. */
+  gateway_unreachable: { retryable: true, message: 'The identity provider\'s Gateway API could not be reached.' },
+  /** A webhook's `Idc-Signature` is missing, malformed, or not the HMAC of its body with the webhook secret. */
+  invalid_signature: { retryable: false, message: 'The webhook signature is missing or not valid.' },
+  /** A correctly signed webhook has no `Idc-Delivery` id, is not JSON, or is not an event of a known shape. */
+  invalid_webhook: { retryable: false, message: 'The webhook is not a valid event.' },
 } as const satisfies Record<string, { retryable: boolean; message: string }>;
 
 export type ServerErrorCode = keyof typeof SERVER_ERROR_CODES;
@@ -54,6 +65,14 @@ export interface IdcServerErrorOptions {
   cause?: unknown;
   oauthError?: string;
   oauthErrorDescription?: string;
+  /** The provider's own error code (Gateway API `code` or `error`). Kept only when it is a plain identifier. */
+  providerCode?: string;
+  /** The provider's error text (Gateway API `message` or `error_description`). */
+  providerMessage?: string;
+  /** The HTTP status of the provider's answer. */
+  providerStatus?: number;
+  /** Overrides the code's default {@link SERVER_ERROR_CODES} `retryable` (a 503 `gateway_error` is retryable). */
+  retryable?: boolean;
   /** Strings that must never appear in the message or cause (codes, verifiers, secrets, tokens). */
   secrets?: readonly (string | undefined)[];
 }
@@ -64,7 +83,8 @@ export interface IdcServerErrorOptions {
  * Codes (stable): `invalid_request`, `discovery_failed`, `issuer_mismatch`, `code_reused`, `invalid_grant`,
  * `invalid_client`, `exchange_failed`, `connection_revoked`, `refresh_failed`, `invalid_id_token`, `invalid_token`,
  * `token_expired`, `state_mismatch`, `recipient_mismatch`, `token_replayed`, `jwks_unavailable`,
- * `replay_check_failed` — see {@link SERVER_ERROR_CODES}.
+ * `replay_check_failed`, `gateway_error`, `gateway_unreachable`, `invalid_signature`, `invalid_webhook` — see
+ * {@link SERVER_ERROR_CODES}.
  */
 export class IdcServerError extends Error {
   override readonly name = 'IdcServerError';
@@ -75,21 +95,44 @@ export class IdcServerError extends Error {
   readonly oauthError?: string;
   /** The OAuth `error_description`, control characters stripped, capped, secrets removed. */
   readonly oauthErrorDescription?: string;
+  /** The provider's own code of a Gateway API error (e.g. `partnership_inactive`), when it sent a readable one. */
+  readonly providerCode?: string;
+  /** The provider's error text of a Gateway API error: control characters stripped, capped, secrets removed. */
+  readonly providerMessage?: string;
+  /**
+   * The HTTP status of the Gateway API answer, when there was one. Deliberately not `status`/`statusCode`: Express,
+   * Koa and Fastify answer an error with those, and the provider's 401/403 is not the host's answer to its user.
+   */
+  readonly providerStatus?: number;
 
   constructor(code: ServerErrorCode, options: IdcServerErrorOptions = {}) {
     const secrets = options.secrets ?? [];
     const message = redact(options.message ?? SERVER_ERROR_CODES[code].message, secrets);
     super(message, options.cause === undefined ? undefined : { cause: sanitizeCause(options.cause, secrets) });
     this.code = code;
-    this.retryable = SERVER_ERROR_CODES[code].retryable;
+    this.retryable = options.retryable ?? SERVER_ERROR_CODES[code].retryable;
     if (options.oauthError !== undefined) this.oauthError = capText(redact(options.oauthError, secrets), 64);
     if (options.oauthErrorDescription !== undefined) {
       this.oauthErrorDescription = capText(redact(options.oauthErrorDescription, secrets), 300);
     }
+    if (options.providerCode !== undefined && isProviderCode(options.providerCode)) {
+      const providerCode = redact(options.providerCode, secrets);
+      if (providerCode === options.providerCode) this.providerCode = providerCode;
+    }
+    if (options.providerMessage !== undefined) this.providerMessage = capText(redact(options.providerMessage, secrets), 300);
+    if (options.providerStatus !== undefined) this.providerStatus = options.providerStatus;
   }
 
   /** Plain data for a JSON response or a log line: no stack, no cause. */
-  toJSON(): { name: string; code: ServerErrorCode; message: string; retryable: boolean; oauthError?: string } {
+  toJSON(): {
+    name: string;
+    code: ServerErrorCode;
+    message: string;
+    retryable: boolean;
+    oauthError?: string;
+    providerCode?: string;
+    providerStatus?: number;
+  } {
     const json: ReturnType<IdcServerError['toJSON']> = {
       name: this.name,
       code: this.code,
@@ -97,8 +140,18 @@ export class IdcServerError extends Error {
       retryable: this.retryable,
     };
     if (this.oauthError !== undefined) json.oauthError = this.oauthError;
+    if (this.providerCode !== undefined) json.providerCode = this.providerCode;
+    if (this.providerStatus !== undefined) json.providerStatus = this.providerStatus;
     return json;
   }
+}
+
+/** What a provider's error code must look like to be kept: an identifier, nothing that could carry a value. */
+const PROVIDER_CODE = /^[A-Za-z][A-Za-z0-9_.:-]{0,63}$/;
+
+/** Whether a provider's error code is a plain identifier (and so may be kept on an error and put in a message). */
+export function isProviderCode(value: string): boolean {
+  return PROVIDER_CODE.test(value);
 }
 
 export function isIdcServerError(err: unknown): err is IdcServerError {

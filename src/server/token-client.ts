@@ -58,7 +58,7 @@ export function checkClientOptions(options: TokenClientOptions, helper: string):
     throw new IdcServerError('invalid_request', { message: '"fetch" must be a function.' });
   }
   const timeout = options.timeout ?? DEFAULT_TIMEOUT_SECS;
-  if (typeof timeout !== 'number' || !(timeout > 0)) {
+  if (typeof timeout !== 'number' || !Number.isFinite(timeout) || !(timeout > 0)) {
     throw new IdcServerError('invalid_request', { message: '"timeout" must be a positive number of seconds.' });
   }
   return { issuerUrl, insecure, clientId, clientSecret, clientAuthMethod: options.clientAuthMethod, fetch: options.fetch, timeout };

@@ -95,12 +95,14 @@ test('a new user signs up, verifies, connects and shares; Withdraw and Disconnec
   const bank = recipientItem(page, 'Regulated Bank');
   await bank.getByRole('button', { name: 'Share with Regulated Bank' }).click();
   await consentInPopup(page, 'Regulated Bank', 'demo-recipient');
-  await expect(bank.getByRole('status')).toContainText('Regulated Bank');
-  const href = await bank.getByRole('link', { name: /Regulated Bank/ }).getAttribute('href');
+  await expect(bank.getByRole('status')).toHaveText('Shared with Regulated Bank. Continue at Regulated Bank');
   const recipientPage = await context.newPage();
-  await recipientPage.goto(href!);
+  await recipientPage.goto((await bank.getByRole('link', { name: 'Continue at Regulated Bank' }).getAttribute('href'))!);
+  await recipientPage.getByRole('row', { name: /Regulated Bank/ }).getByRole('link').first().click();
   await expect(recipientPage.getByRole('heading', { level: 1 })).toHaveText('Regulated Bank: applicant created');
   await expect(recipientPage.getByRole('cell', { name: 'passport', exact: true })).toBeVisible();
+  // a new user has a passport, no proof of address: the recipient's fresh checks reject, and say why
+  await expect(recipientPage.getByTestId('applicant-status')).toHaveText('rejected (RED: ADDRESS_NOT_PROVIDED)');
 
   // the account page: what was allowed, and Withdraw
   const account = await context.newPage();

@@ -66,17 +66,27 @@ test('journey: connect, per-recipient consent, API redeem for two recipients, th
     await expect(bank.getByRole('button', { name: 'Continue to Regulated Bank' })).toBeVisible();
     expect.soft(await axeViolations(page), 'axe: integrator page, consent needed').toEqual([]);
     await consentInPopup(page, 'Regulated Bank', 'demo-recipient');
-    await expect(bank.getByRole('status')).toContainText('Regulated Bank reused your verified identity');
+    await expect(bank.getByRole('status')).toHaveText('Shared with Regulated Bank. Continue at Regulated Bank');
+    // the integrator never learns the recipient's verdict: nothing of it on its page, nor in what its backend kept
+    await expect(page.locator('main')).not.toContainText(/approved|rejected|GREEN|RED|applicant|app_/);
+    const session = await page.evaluate(() => fetch('/api/session').then((r) => r.text()));
+    expect(session).not.toMatch(/approved|rejected|GREEN|applicant|app_/);
   });
 
-  await timed('recipient 1: the recipient site shows the applicant', async () => {
-    const href = await bank.getByRole('link', { name: 'View the applicant at Regulated Bank' }).getAttribute('href');
-    expect(href?.startsWith(`${servers.recipient}/applicants/`)).toBe(true);
+  await timed('recipient 1: the recipient site shows the verdict, confirmed by its verified webhook', async () => {
+    const href = await bank.getByRole('link', { name: 'Continue at Regulated Bank' }).getAttribute('href');
+    expect(href).toBe(`${servers.recipient}/`);
     const recipientPage = await context.newPage();
     await recipientPage.goto(href!);
+    await recipientPage.getByRole('row', { name: /Regulated Bank/ }).getByRole('link').first().click();
     await expect(recipientPage.getByRole('heading', { level: 1 })).toHaveText('Regulated Bank: applicant created');
     await expect(recipientPage.getByText('API (redeemed by the server)')).toBeVisible();
+    await expect(recipientPage.getByTestId('applicant-status')).toHaveText('approved (GREEN)');
     await expect(recipientPage.getByRole('cell', { name: 'passport', exact: true })).toBeVisible();
+    await expect(async () => {
+      await recipientPage.reload();
+      await expect(recipientPage.getByTestId('applicant-webhook')).toContainText('applicantReviewed GREEN received and verified', { timeout: 500 });
+    }).toPass({ timeout: 10_000 });
     expect.soft(await axeViolations(recipientPage), 'axe: recipient applicant page').toEqual([]);
     await recipientPage.close();
   });
@@ -86,7 +96,7 @@ test('journey: connect, per-recipient consent, API redeem for two recipients, th
     await exchange.getByRole('button', { name: 'Share with Second Exchange' }).click();
     await expect(exchange.getByRole('status')).toContainText('needs your consent');
     await consentInPopup(page, 'Second Exchange', 'demo-recipient-2');
-    await expect(exchange.getByRole('status')).toContainText('Second Exchange reused your verified identity');
+    await expect(exchange.getByRole('status')).toHaveText('Shared with Second Exchange. Continue at Second Exchange');
   });
 
   await timed('SDK-style: reuse selection on the recipient site', async () => {

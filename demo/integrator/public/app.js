@@ -138,19 +138,16 @@ function askConsent(item, recipient, state) {
   consent.replaceChildren(shareButton);
 }
 
+/**
+ * The recipient has the share token. This page says only that, and links on: the recipient's verdict is the
+ * recipient's business and never reaches the integrator (it is not even sent to this site's backend).
+ */
 function showResult(item, name, result) {
   const status = item.querySelector('.result');
   const link = document.createElement('a');
   link.href = result.url;
-  if (result.mode === 'sdk') {
-    status.textContent = `${name} received a share token. `;
-    link.textContent = `Continue at ${name} to choose your documents`;
-  } else {
-    status.textContent = `${name} reused your verified identity: applicant ${result.applicantId ?? '—'}, status ${
-      result.status ?? 'unknown'
-    }. `;
-    link.textContent = `View the applicant at ${name}`;
-  }
+  status.textContent = `Shared with ${name}. `;
+  link.textContent = result.mode === 'sdk' ? `Continue at ${name} to choose your documents` : `Continue at ${name}`;
   status.append(link);
 }
 
