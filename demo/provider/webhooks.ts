@@ -14,6 +14,10 @@ export interface ApplicantReviewed {
   externalUserId: string | null;
   levelName: string;
   review: { answer: 'GREEN' | 'RED'; rejectLabels: string[] };
+  /** the same as the `Idc-Delivery` header */
+  deliveryId: string;
+  /** ISO 8601, when the event happened (the same on every retry) */
+  createdAt: string;
 }
 
 export interface WebhookOptions {
@@ -58,12 +62,18 @@ export class Webhooks {
   }
 
   /** Records the event for the recipient (if it registered a webhook) and starts delivering it. */
-  async applicantReviewed(recipientId: string, event: Omit<ApplicantReviewed, 'type'>): Promise<string | undefined> {
+  async applicantReviewed(recipientId: string, event: Omit<ApplicantReviewed, 'type' | 'deliveryId' | 'createdAt'>): Promise<string | undefined> {
     const recipient = this.#clients.recipient(recipientId);
     if (!recipient?.webhookUrl || !recipient.webhookSecret) return undefined;
     const id = `whd_${randomBytes(16).toString('base64url')}`;
-    const body = JSON.stringify({ type: 'applicantReviewed', ...event } satisfies ApplicantReviewed);
     const now = Date.now();
+    // the delivery id and the event time are inside the signed body too, so a replay cannot pass as a new delivery
+    const body = JSON.stringify({
+      type: 'applicantReviewed',
+      ...event,
+      deliveryId: id,
+      createdAt: new Date(now).toISOString(),
+    } satisfies ApplicantReviewed);
     await this.#outbox.enqueue({ id, recipient: recipientId, url: recipient.webhookUrl, body, createdAt: now }, now);
     this.kick();
     return id;

@@ -46,7 +46,7 @@ export const SERVER_ERROR_CODES = {
   jwks_unavailable: { retryable: true, message: 'The identity provider\'s signing keys could not be loaded.' },
   /** The replay store threw; the token was not accepted (fail closed). */
   replay_check_failed: { retryable: true, message: 'The consent token could not be checked for reuse.' },
-  /** The Gateway API answered with an error (its own code in `providerCode`, the HTTP status in `providerStatus`) or with an
+  /** The Gateway API answered with an error (its own code in `providerCode`, the HTTP status in `status`) or with an
    * answer that cannot be read (no `providerCode` then). Retryable when the status is 429 or 5xx. */
   gateway_error: { retryable: false, message: 'The identity provider refused the Gateway API request.' },
   /** The Gateway API could not be reached or did not answer within the timeout. Nothing is known about the
@@ -70,7 +70,7 @@ export interface IdcServerErrorOptions {
   /** The provider's error text (Gateway API `message` or `error_description`). */
   providerMessage?: string;
   /** The HTTP status of the provider's answer. */
-  providerStatus?: number;
+  status?: number;
   /** Overrides the code's default {@link SERVER_ERROR_CODES} `retryable` (a 503 `gateway_error` is retryable). */
   retryable?: boolean;
   /** Strings that must never appear in the message or cause (codes, verifiers, secrets, tokens). */
@@ -100,10 +100,10 @@ export class IdcServerError extends Error {
   /** The provider's error text of a Gateway API error: control characters stripped, capped, secrets removed. */
   readonly providerMessage?: string;
   /**
-   * The HTTP status of the Gateway API answer, when there was one. Deliberately not `status`/`statusCode`: Express,
-   * Koa and Fastify answer an error with those, and the provider's 401/403 is not the host's answer to its user.
+   * The HTTP status of the Gateway API answer, when there was one. Web frameworks (Express, Koa, Fastify) answer an
+   * unhandled error with its `status`: catch Gateway API errors and choose your own answer to your user.
    */
-  readonly providerStatus?: number;
+  readonly status?: number;
 
   constructor(code: ServerErrorCode, options: IdcServerErrorOptions = {}) {
     const secrets = options.secrets ?? [];
@@ -120,7 +120,7 @@ export class IdcServerError extends Error {
       if (providerCode === options.providerCode) this.providerCode = providerCode;
     }
     if (options.providerMessage !== undefined) this.providerMessage = capText(redact(options.providerMessage, secrets), 300);
-    if (options.providerStatus !== undefined) this.providerStatus = options.providerStatus;
+    if (options.status !== undefined) this.status = options.status;
   }
 
   /** Plain data for a JSON response or a log line: no stack, no cause. */
@@ -131,7 +131,7 @@ export class IdcServerError extends Error {
     retryable: boolean;
     oauthError?: string;
     providerCode?: string;
-    providerStatus?: number;
+    status?: number;
   } {
     const json: ReturnType<IdcServerError['toJSON']> = {
       name: this.name,
@@ -141,7 +141,7 @@ export class IdcServerError extends Error {
     };
     if (this.oauthError !== undefined) json.oauthError = this.oauthError;
     if (this.providerCode !== undefined) json.providerCode = this.providerCode;
-    if (this.providerStatus !== undefined) json.providerStatus = this.providerStatus;
+    if (this.status !== undefined) json.status = this.status;
     return json;
   }
 }

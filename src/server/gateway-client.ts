@@ -10,7 +10,7 @@
  *
  * Failures (codes of errors.ts):
  * - the provider answered 4xx/5xx → `gateway_error` with its own code in `providerCode` (JSON `code`, or the
- *   OAuth-style `error`), its text in `providerMessage`, and `providerStatus`; retryable for 429 and 5xx. Two
+ *   OAuth-style `error`), its text in `providerMessage`, and `status`; retryable for 429 and 5xx. Two
  *   provider codes keep the meaning they have everywhere in the kit: `invalid_client` → `invalid_client` and
  *   `connection_revoked` → `connection_revoked` (`providerCode` is set for those too);
  * - a 2xx answer that is not a JSON object or lacks the fields of its call, a redirect, an oversized answer →
@@ -342,7 +342,7 @@ function refusal(status: number, body: string, call: Call, secrets: readonly str
   const kitCode = providerCode !== undefined && Object.hasOwn(KIT_CODES, providerCode) ? KIT_CODES[providerCode] : undefined;
   return new IdcServerError(kitCode ?? 'gateway_error', {
     message: `The Gateway API refused ${call.name}: ${status}${providerCode ? ` ${providerCode}` : ''}.`,
-    providerStatus: status,
+    status,
     ...(providerCode !== undefined ? { providerCode } : {}),
     ...(providerMessage !== undefined ? { providerMessage } : {}),
     ...(kitCode === undefined ? { retryable: status === 429 || status >= 500 } : {}),
@@ -357,7 +357,7 @@ function refusal(status: number, body: string, call: Call, secrets: readonly str
  * @throws {IdcServerError} (the methods reject with it) with `code`:
  * - `invalid_request` — invalid options or parameters (a plain-http issuer that is not localhost/127.0.0.1, a
  *   connect token that is not a bearer token, `verifyWebhook()` without `webhookSecret` or with a parsed body);
- * - `gateway_error` — the provider refused the call (`providerCode`, `providerMessage`, `providerStatus`) or answered
+ * - `gateway_error` — the provider refused the call (`providerCode`, `providerMessage`, `status`) or answered
  *   something unreadable (no `providerCode`); retryable for 429 and 5xx;
  * - `invalid_client` — the provider refused the client credentials (`providerCode: 'invalid_client'`);
  * - `connection_revoked` — the user disconnected the integrator: connect again;
@@ -410,7 +410,7 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
     if (status >= 300 && status < 400) {
       throw new IdcServerError('gateway_error', {
         message: `The Gateway API answered ${call.name} with a redirect (${status}); it is not followed.`,
-        providerStatus: status,
+        status,
         secrets,
       });
     }
@@ -418,7 +418,7 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
     if (answer === undefined) {
       throw new IdcServerError('gateway_error', {
         message: `The Gateway API's answer to ${call.name} is larger than ${MAX_ANSWER_BYTES} bytes.`,
-        providerStatus: status,
+        status,
         secrets,
       });
     }
@@ -426,7 +426,7 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
     if (body === undefined) {
       throw new IdcServerError('gateway_error', {
         message: `The Gateway API's answer to ${call.name} is not JSON.`,
-        providerStatus: status,
+        status,
         secrets,
       });
     }
@@ -445,7 +445,7 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
       const named = wrong.length > 0 ? wrong.slice(0, 3).map((f) => `"${f}"`).join(', ') : 'content';
       throw new IdcServerError('gateway_error', {
         message: `The Gateway API's answer to ${call.name} lacks a valid ${named}.`,
-        providerStatus: status,
+        status,
       });
     }
     return body as T;
