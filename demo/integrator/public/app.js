@@ -56,6 +56,10 @@ disconnectButton.addEventListener('click', async () => {
 
 const list = $('#recipients');
 
+function displayMode() {
+  return document.querySelector('input[name="display"]:checked')?.value === 'page' ? 'page' : 'popup';
+}
+
 function reuseMode() {
   return document.querySelector('input[name="mode"]:checked')?.value === 'sdk' ? 'sdk' : 'api';
 }
@@ -114,7 +118,7 @@ function askConsent(item, recipient, state) {
   shareButton.redirectUri = new URL('/share-callback', location.origin).href;
   // Fetched lazily: the element opens the popup first (inside the click), then awaits the link.
   shareButton.shareLink = () =>
-    call('/api/share-link', { forClientId: recipient.clientId, displayMode: 'popup' }).then((answer) => answer.link);
+    call('/api/share-link', { forClientId: recipient.clientId, displayMode: displayMode() }).then((answer) => answer.link);
 
   shareButton.addEventListener('idc-consent', async (event) => {
     status.textContent = `Checking your consent and sharing with ${recipient.name}…`;
