@@ -90,7 +90,7 @@ export const Default: Story = {};
 
 export const Outline: Story = { args: { variant: 'outline' } };
 
-export const Pill: Story = { args: { shape: 'pill', providerName: 'Sumsub ID' } };
+export const Pill: Story = { args: { shape: 'pill', providerName: 'Northwind ID' } };
 
 export const Sizes: Story = {
   render: (a) => html`<div style="display:flex;gap:12px;align-items:center;flex-wrap:wrap">
@@ -142,7 +142,7 @@ export const Languages: Story = {
   render: (a) => html`<div style="display:grid;gap:8px;justify-items:start">
     ${['en', 'de', 'es', 'fr', 'ar'].map(
       (lang) => html`<div lang=${lang}>
-        <idc-verify-button authority=${a.authority} client-id=${a.clientId} provider-name="Sumsub ID"></idc-verify-button>
+        <idc-verify-button authority=${a.authority} client-id=${a.clientId} provider-name="Northwind ID"></idc-verify-button>
       </div>`,
     )}
   </div>`,

@@ -115,12 +115,12 @@ describe('<idc-consent-screen> structure and names', () => {
 
   it('connect: one h1 naming the integrator and the account service', async () => {
     const el = await connect();
-    el.providerName = 'Sumsub ID';
+    el.providerName = 'Northwind ID';
     await el.updateComplete;
     const h1s = el.shadowRoot!.querySelectorAll('h1');
     expect(h1s.length).to.equal(1);
     expect(h1s[0]!.textContent!.replace(/\s+/g, ' ').trim()).to.equal(
-      'Acme Shop wants to connect to your Sumsub ID account',
+      'Acme Shop wants to connect to your Northwind ID account',
     );
     expect($(el, 'section').getAttribute('aria-labelledby')).to.equal(h1s[0]!.id);
   });

@@ -13,7 +13,7 @@ describe('createButton()', () => {
       container: '#verify-here',
       authority: AUTH,
       clientId: 'demo',
-      providerName: 'Sumsub ID',
+      providerName: 'Northwind ID',
       variant: 'outline',
       size: 'large',
       shape: 'pill',
@@ -34,7 +34,7 @@ describe('createButton()', () => {
     await el.updateComplete;
     expect(el.getAttribute('variant')).to.equal('outline');
     expect(el.hasAttribute('full-width')).to.equal(true);
-    expect(el.shadowRoot!.querySelector('[part="label"]')!.textContent!.trim()).to.equal('Vérifier avec Sumsub ID');
+    expect(el.shadowRoot!.querySelector('[part="label"]')!.textContent!.trim()).to.equal('Vérifier avec Northwind ID');
     await expect(container).to.be.accessible();
   });
 

@@ -109,7 +109,7 @@ describe('<idc-verify-button>', () => {
       ['scope', 'scope', 'openid share offline_access', 'openid share offline_access', false],
       ['mode', 'mode', 'redirect', 'redirect', false],
       ['fallback', 'fallback', 'redirect', 'redirect', false],
-      ['provider-name', 'providerName', 'Sumsub ID', 'Sumsub ID', false],
+      ['provider-name', 'providerName', 'Northwind ID', 'Northwind ID', false],
       ['variant', 'variant', 'outline', 'outline', true],
       ['theme', 'theme', 'dark', 'dark', true],
       ['size', 'size', 'large', 'large', true],
@@ -171,8 +171,8 @@ describe('<idc-verify-button>', () => {
     });
 
     it('the label follows provider-name', async () => {
-      const el = await verifyButton('provider-name="Sumsub ID"');
-      expect(visibleLabel(el)).to.equal('Verify with Sumsub ID');
+      const el = await verifyButton('provider-name="Northwind ID"');
+      expect(visibleLabel(el)).to.equal('Verify with Northwind ID');
       el.providerName = '<b>x</b>';
       await el.updateComplete;
       expect(visibleLabel(el)).to.equal('Verify with <b>x</b>'); // text, never HTML
