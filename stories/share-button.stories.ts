@@ -8,6 +8,7 @@ import type { FlowHandle, ShareConsentResult } from '../src/flow/index.js';
 interface Args {
   recipientName: string;
   shareLink: string;
+  state: string;
   mode: 'popup' | 'redirect';
   variant: 'filled' | 'outline';
   theme: 'light' | 'dark' | 'auto';
@@ -40,6 +41,7 @@ const meta: Meta<Args> = {
   args: {
     recipientName: 'Acme Bank',
     shareLink: 'http://localhost:4000/share/example',
+    state: 'example-state',
     mode: 'popup',
     variant: 'filled',
     theme: 'auto',
@@ -54,11 +56,16 @@ const meta: Meta<Args> = {
     theme: { control: 'inline-radio', options: ['auto', 'light', 'dark'] },
     size: { control: 'inline-radio', options: ['small', 'medium', 'large'] },
     shape: { control: 'inline-radio', options: ['rectangular', 'pill'] },
-    shareLink: { description: 'Property only: a link from `POST /api/share-link`, or an async function returning one' },
+    shareLink: {
+      description:
+        'Property only: a link from `POST /api/share-link` (needs `state`), or an async function `({ state }) => link` (without `state` the element generates one and passes it)',
+    },
+    state: { description: 'The state the backend bound to the link; the consent token must carry it (claim `state`)' },
   },
   render: (a) => html`<idc-share-button
     .recipientName=${a.recipientName}
     .shareLink=${a.shareLink || undefined}
+    .state=${a.state || undefined}
     mode=${a.mode}
     variant=${a.variant}
     theme=${a.theme}
@@ -97,6 +104,7 @@ export const Pending: Story = {
   render: (a) => html`<story-pending-share-button
     recipient-name=${a.recipientName}
     .shareLink=${a.shareLink}
+    .state=${a.state}
   ></story-pending-share-button>`,
   play: async ({ canvasElement }) => clickInside(canvasElement, 'story-pending-share-button'),
 };

@@ -13,6 +13,7 @@ export type {
   FlowMode,
   ShareConsentOptions,
   ShareConsentResult,
+  ShareLinkContext,
   VerifyOptions,
   VerifyResult,
 } from './types.js';

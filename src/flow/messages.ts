@@ -10,13 +10,14 @@
 export const CALLBACK_TYPE = 'idconnect-kit:callback';
 export const ACK_TYPE = 'idconnect-kit:ack';
 
-/** Prefix of the BroadcastChannel a flow listens on: `idconnect-kit:` + state. */
+/**
+ * Prefix of the BroadcastChannel a flow listens on: `idconnect-kit:` + state. Every flow has a state it expects
+ * (a share flow started without one gets a generated one), so there is no channel for "any state".
+ */
 export const CHANNEL_PREFIX = 'idconnect-kit:';
-/** Extra channel for share-consent results, for a share flow started without an expected `state`. */
-export const SHARE_CHANNEL = 'idconnect-kit:share';
 
 export { POPUP_NAME_PREFIX, VERIFY_STORE_PREFIX, stateId } from './names.js';
-/** sessionStorage prefix of share-consent redirect transactions (key = prefix + expected state, may be empty). */
+/** sessionStorage prefix of share-consent redirect transactions (key = prefix + expected state). */
 export const SHARE_STORE_PREFIX = 'idconnect-kit-share.';
 
 /** Longest `params` string accepted from a callback message (a code response is far smaller). */
@@ -25,9 +26,12 @@ export const MAX_PARAMS_LENGTH = 16_384;
 export interface CallbackMessage {
   type: typeof CALLBACK_TYPE;
   v: 1;
-  /** The `state` parameter of the response, repeated so a listener can filter without parsing. */
+  /**
+   * The state the response answers, repeated so a listener can filter without parsing: its `state` parameter, else
+   * (a share-consent response, `?token=<JWT>`) the unverified `state` claim of the token — `responseState()`.
+   */
   state: string;
-  /** The callback URL's query string (`?code=…&state=…&iss=…`), as received. */
+  /** The callback URL's query string (`?code=…&state=…&iss=…`, `?token=…`), as received. */
   params: string;
 }
 

@@ -11,19 +11,14 @@
  *   but only when the user is plausibly back on this page: it has focus, or it regained focus/visibility since
  *   the navigation. A flip right after the navigation (within `SEVER_WINDOW_MS`) is the typical COOP severance,
  *   so then only a real return to this page (a focus or visibility event) counts.
- * Anything else waits for the channel or the timeout: never a hang, never a lost result.
+ * Anything else waits for the channel, the timeout — or the user's next click on the button: a pending button whose
+ * window reads closed ends the flow with `popup_closed` and starts a fresh one (flow-button.ts). Never a hang, never
+ * a lost result.
  */
 import { FlowCancelled, IdcError } from './errors.js';
 import type { Flow } from './handle.js';
-import {
-  ACK_TYPE,
-  CALLBACK_TYPE,
-  CHANNEL_PREFIX,
-  MAX_PARAMS_LENGTH,
-  SHARE_CHANNEL,
-  type AckMessage,
-  type CallbackMessage,
-} from './messages.js';
+import { responseState } from './jwt.js';
+import { ACK_TYPE, CALLBACK_TYPE, CHANNEL_PREFIX, MAX_PARAMS_LENGTH, type AckMessage, type CallbackMessage } from './messages.js';
 
 const POLL_MS = 500;
 const GRACE_MS = 2000;
@@ -31,8 +26,25 @@ const SEVER_WINDOW_MS = 4000;
 
 export interface Expectation {
   kind: 'verify' | 'share';
-  /** The expected `state`; undefined only for a share flow started without one. */
-  state?: string;
+  /** The expected `state` (every flow has one: a share flow started without one generated it). */
+  state: string;
+}
+
+/**
+ * The response parameters of a callback message of our shape for a flow of `kind`, or null: wrong shape, oversized,
+ * no result parameter, or a `state` that is not the one its response carries — the `state` parameter; for a share
+ * response without one, its token's claim (`responseState`). Any state: callers compare it.
+ */
+function callbackResponse(data: unknown, kind: Expectation['kind']): URLSearchParams | null {
+  if (!data || typeof data !== 'object') return null;
+  const message = data as Partial<CallbackMessage>;
+  if (message.type !== CALLBACK_TYPE || message.v !== 1) return null;
+  if (typeof message.state !== 'string' || typeof message.params !== 'string') return null;
+  if (message.state.length > 1024 || message.params.length > MAX_PARAMS_LENGTH) return null;
+  const params = new URLSearchParams(message.params);
+  const share = kind === 'share';
+  if ((share ? responseState(params) : params.get('state')) !== message.state) return null;
+  return params.has(share ? 'token' : 'code') || params.has('error') ? params : null;
 }
 
 /**
@@ -40,16 +52,8 @@ export interface Expectation {
  * that is not the expected one, no result parameter. Callers check the origin first.
  */
 export function readCallbackMessage(data: unknown, expected: Expectation): URLSearchParams | null {
-  if (!data || typeof data !== 'object') return null;
-  const message = data as Partial<CallbackMessage>;
-  if (message.type !== CALLBACK_TYPE || message.v !== 1) return null;
-  if (typeof message.state !== 'string' || typeof message.params !== 'string') return null;
-  if (message.state.length > 1024 || message.params.length > MAX_PARAMS_LENGTH) return null;
-  const params = new URLSearchParams(message.params);
-  if (params.get('state') !== message.state) return null;
-  if (expected.state !== undefined ? message.state !== expected.state : expected.kind !== 'share') return null;
-  const result = expected.kind === 'share' ? params.has('token') : params.has('code');
-  return result || params.has('error') ? params : null;
+  const params = callbackResponse(data, expected.kind);
+  return params && (data as CallbackMessage).state === expected.state ? params : null;
 }
 
 export class PopupSession {
@@ -99,8 +103,8 @@ export class PopupSession {
   /**
    * Waits for our callback message (postMessage from this origin, or the channel named from the state), acks it on
    * the channel so the callback can close its window, and resolves with the response parameters. Messages from other
-   * origins, with another state or another shape are ignored silently (item 5). For a share flow with an expected
-   * state, a well-formed response from our own popup with another state is `state_mismatch`.
+   * origins, with another state or another shape are ignored silently (item 5). For a share flow, a well-formed
+   * response from our own popup with another state is `state_mismatch`.
    */
   waitForCallback(expected: Expectation): Promise<URLSearchParams> {
     return new Promise((resolve) => {
@@ -108,7 +112,7 @@ export class PopupSession {
       const accept = (params: URLSearchParams) => {
         if (this.received || this.flow.settled) return;
         this.received = true;
-        ack(params.get('state')!, channels);
+        ack(expected.state, channels);
         resolve(params);
       };
       const onMessage = (event: MessageEvent) => {
@@ -116,16 +120,14 @@ export class PopupSession {
         const params = readCallbackMessage(event.data, expected);
         if (params) {
           accept(params);
-        } else if (expected.kind === 'share' && expected.state !== undefined && event.source === this.popup) {
-          const other = readCallbackMessage(event.data, { kind: 'share' });
-          if (other) this.flow.fail(new IdcError('state_mismatch'));
+        } else if (expected.kind === 'share' && event.source === this.popup && callbackResponse(event.data, 'share')) {
+          this.flow.fail(new IdcError('state_mismatch'));
         }
       };
       window.addEventListener('message', onMessage);
       this.flow.onCleanup(() => window.removeEventListener('message', onMessage));
       if (typeof BroadcastChannel === 'function') {
-        const name = expected.state !== undefined ? CHANNEL_PREFIX + expected.state : SHARE_CHANNEL;
-        const channel = new BroadcastChannel(name);
+        const channel = new BroadcastChannel(CHANNEL_PREFIX + expected.state);
         channel.onmessage = (event: MessageEvent) => {
           const params = readCallbackMessage(event.data, expected);
           if (params) accept(params);

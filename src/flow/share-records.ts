@@ -9,6 +9,7 @@ const RECORD_TTL_MS = 60 * 60 * 1000;
 
 export interface ShareRecord {
   data: { mode: 'redirect'; kind: 'share' };
+  /** The expected state (the host's or the generated one); null only in a record of an older version of the kit. */
   state: string | null;
   redirectUri: string;
   created: number;

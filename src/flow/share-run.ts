@@ -1,10 +1,11 @@
 /**
- * The lazy half of `startShareConsent` (share.ts launched it): the options checked in full, the host's
- * `shareLink()` awaited and validated, then the popup session or the redirect departure; and the result read from
- * the response.
+ * The lazy half of `startShareConsent` (share.ts launched it): the options checked in full and the expected state
+ * settled (the host's, or a generated one), the host's `shareLink({ state })` awaited and validated, then the popup
+ * session or the redirect departure; and the result read from the response.
  */
 import { FlowCancelled, IdcError, toIdcError } from './errors.js';
 import { invalidConfig, resolveBaseConfig, type BaseConfig } from './config.js';
+import { randomToken } from './encoding.js';
 import type { Flow } from './handle.js';
 import { decodeJwtPayload } from './jwt.js';
 import type { Launch } from './launch.js';
@@ -17,54 +18,77 @@ import { removeShareRecords, type ShareRecord } from './share-records.js';
 import type { ShareConsentOptions, ShareConsentResult } from './types.js';
 
 const MAX_TOKEN_LENGTH = 8192;
+const STATE_PARAM_DIFFERS = "The response's state parameter is not the state claim of its consent token.";
 
-/** The result from the response parameters; `expected` is the state the host expects, if it gave one. */
+/**
+ * The result from the response parameters. `expected` is the state the flow expects (undefined: a redirect record
+ * without one, which nothing matches). The provider adds only `token`: the state is the token's `state` claim, read
+ * without verifying (the backend verifies); a `state` parameter, when the provider adds one, must be the same.
+ * An error response (no token) carries its state as a parameter.
+ */
 export function completeShare(params: URLSearchParams, expected: string | undefined): ShareConsentResult {
-  const state = params.get('state') ?? '';
-  if (expected !== undefined && state !== expected) throw new IdcError('state_mismatch');
+  const token = params.get('token');
+  const param = params.get('state');
+  let state = param;
+  let sharingAllowed: unknown;
+  if (token !== null) {
+    const payload = token.length <= MAX_TOKEN_LENGTH ? decodeJwtPayload(token) : null;
+    sharingAllowed = payload?.sharingAllowed;
+    if (typeof sharingAllowed !== 'boolean') {
+      throw new IdcError('invalid_response', { message: 'The consent token is not a JWT with a boolean sharingAllowed.' });
+    }
+    state = typeof payload!.state === 'string' ? payload!.state : null;
+    if (param !== null && param !== state) throw new IdcError('state_mismatch', { message: STATE_PARAM_DIFFERS });
+  }
+  if (state === null || state !== expected) throw new IdcError('state_mismatch');
   const error = oauthError(params);
   if (error) throw error;
-  const token = params.get('token');
-  if (!token || token.length > MAX_TOKEN_LENGTH) {
-    throw new IdcError('invalid_response', { message: 'The response has no consent token.' });
-  }
-  const payload = decodeJwtPayload(token);
-  if (!payload || typeof payload.sharingAllowed !== 'boolean') {
-    throw new IdcError('invalid_response', { message: 'The consent token is not a JWT with a boolean sharingAllowed.' });
-  }
-  return { token, state, sharingAllowed: payload.sharingAllowed };
+  if (!token) throw new IdcError('invalid_response', { message: 'The response has no consent token.' });
+  return { token, state, sharingAllowed: sharingAllowed as boolean };
 }
 
+/**
+ * A `state` the host may give: 1 to 512 printable ASCII characters (RFC 6749's VSCHAR), so that the callback page
+ * can read it from the token's claim with its tiny decoder.
+ */
+const HOST_STATE = /^[\x20-\x7e]{1,512}$/;
+
 interface ShareConfig extends BaseConfig {
-  state?: string;
+  /** The state the consent token must carry: the host's, or generated here (128 random bits). */
+  state: string;
   link?: string;
-  linkSource?: () => Promise<string>;
+  linkSource?: Exclude<ShareConsentOptions['shareLink'], string>;
 }
 
 function resolveShareConfig(options: ShareConsentOptions): ShareConfig {
   if (!options || typeof options !== 'object') throw invalidConfig('share options are missing.');
-  const config: ShareConfig = resolveBaseConfig(options);
-  if (options.state !== undefined) {
-    if (typeof options.state !== 'string' || !options.state || options.state.length > 512) {
-      throw invalidConfig('state must be a non-empty string.');
-    }
-    config.state = options.state;
+  const base = resolveBaseConfig(options);
+  const { shareLink, state } = options;
+  if (state !== undefined && (typeof state !== 'string' || !HOST_STATE.test(state))) {
+    throw invalidConfig('state must be 1 to 512 printable ASCII characters.');
   }
-  const { shareLink } = options;
+  const config: ShareConfig = { ...base, state: state ?? randomToken(16) };
   if (typeof shareLink === 'function') config.linkSource = shareLink;
   else if (shareLink === undefined || shareLink === null || shareLink === '') {
     // Missing is a setup mistake (invalid_config); a link that is there but unsafe is invalid_share_link.
     throw invalidConfig('shareLink is required: a URL string, or a function returning one.');
-  } else config.link = validateShareLink(shareLink);
+  } else {
+    config.link = validateShareLink(shareLink);
+    // A link fetched beforehand was bound to a state by the backend: the flow must know which.
+    if (state === undefined) throw invalidConfig('A string shareLink needs the state the backend bound to it.');
+  }
   return config;
 }
 
-/** A function `shareLink` is awaited after the popup opened, and its answer validated before navigating. */
+/**
+ * A function `shareLink` is called after the popup opened, with the expected state (for the backend to send to the
+ * provider), awaited, and its answer validated before navigating.
+ */
 async function obtainLink(config: ShareConfig): Promise<string> {
   if (config.link) return config.link;
   let link: unknown;
   try {
-    link = await config.linkSource!();
+    link = await config.linkSource!({ state: config.state });
   } catch (cause) {
     if (cause instanceof IdcError || cause instanceof FlowCancelled) throw cause;
     throw new IdcError('network', { message: 'shareLink() failed to provide the share link.', cause });
@@ -82,7 +106,7 @@ async function runPopup(flow: Flow<ShareConsentResult>, config: ShareConfig, pop
   try {
     const link = await obtainLink(config);
     if (flow.settled) return;
-    const waiting = session.waitForCallback({ kind: 'share', ...(config.state !== undefined ? { state: config.state } : {}) });
+    const waiting = session.waitForCallback({ kind: 'share', state: config.state });
     session.navigate(link);
     const params = await waiting;
     flow.succeed(completeShare(params, config.state));
@@ -96,10 +120,10 @@ async function runRedirect(flow: Flow<ShareConsentResult>, config: ShareConfig, 
     const leg = prepareRedirect(fallback);
     const link = await obtainLink(config);
     if (flow.settled) return;
-    const key = SHARE_STORE_PREFIX + (config.state ?? '');
+    const key = SHARE_STORE_PREFIX + config.state;
     const record: ShareRecord = {
       data: { mode: 'redirect', kind: 'share' },
-      state: config.state ?? null,
+      state: config.state,
       redirectUri: config.redirectUri,
       created: Date.now(),
     };

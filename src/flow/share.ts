@@ -1,7 +1,9 @@
 /**
  * Per-recipient share consent: opens the provider's short-lived share link (from the host backend) in the same
- * popup session as verify, or the same tab, and brings back the consent JWT from `redirectUri?token=…&state=…`.
- * `sharingAllowed` is read from the UNVERIFIED payload — a UI hint; the backend verifies the token.
+ * popup session as verify, or the same tab, and brings back the consent JWT from `redirectUri?token=<JWT>`.
+ * The provider adds only `token`: the state travels in the token (claim `state`), read — like `sharingAllowed`, a UI
+ * hint — from the UNVERIFIED payload to route the result; the backend verifies the token. Every share flow expects a
+ * state: the host's `state`, or one the kit generates and hands to a function `shareLink({ state })`.
  *
  * This file is the synchronous half (inside the click, and on return); share-run.ts is the lazy one.
  */
@@ -40,7 +42,8 @@ export function startShareConsent(options: ShareConsentOptions): FlowHandle<Shar
 }
 
 /**
- * The synchronous step of a share flow: a link given as a string is checked before anything opens, then `launch()`.
+ * The synchronous step of a share flow: a link given as a string is checked before anything opens — it must be safe,
+ * and come with the `state` the backend bound to it — then `launch()`.
  */
 export function launchShare(options: ShareConsentOptions): Launch {
   let ready: true | 'config' = true;
@@ -48,6 +51,7 @@ export function launchShare(options: ShareConsentOptions): Launch {
   if (typeof link !== 'function') {
     try {
       validateShareLink(link); // a string is checked before anything opens
+      if (!options.state) ready = 'config';
     } catch {
       ready = 'config';
     }
@@ -62,9 +66,10 @@ export function requestShareConsent(options: ShareConsentOptions): Promise<Share
 }
 
 /**
- * On page load: when the address bar carries a share-consent response (`token` + `state`) for a stored redirect
- * transaction, cleans the address bar at once and resolves with the result (or rejects: `state_not_found`,
- * `state_mismatch`, `invalid_response`, `access_denied`, …). Null when the URL holds no share response.
+ * On page load: when the address bar carries a share-consent response (`token`, the state in it; or an `error`) for
+ * a stored redirect transaction, cleans the address bar at once and resolves with the result (or rejects:
+ * `state_not_found`, `state_mismatch`, `invalid_response`, `access_denied`, …). The expected state is `match.state`,
+ * else the one the transaction stored. Null when the URL holds no share response.
  */
 export function resumeShareConsent(match: { state?: string } = {}): Promise<ShareConsentResult | null> {
   try {

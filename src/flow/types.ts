@@ -47,12 +47,26 @@ export interface FlowHandle<T> {
   cancel(): void;
 }
 
+/** What a function `shareLink` is called with: the state the consent token must carry (send it to the provider). */
+export interface ShareLinkContext {
+  /** The expected `state`: the host's, or one the kit generated (128 random bits, base64url) when none was given. */
+  state: string;
+}
+
 export interface ShareConsentOptions {
-  /** The provider's share-consent link; a function is called after the popup opened synchronously. */
-  shareLink: string | (() => Promise<string>);
-  /** Where the provider sends the browser back (`?token=…&state=…`); default: the page URL. */
+  /**
+   * The provider's share-consent link, or a function that fetches it, called after the popup opened synchronously
+   * with `{ state }`: the state the backend must send to the provider (`POST /api/share-link`). A string link needs
+   * `state` (the one the backend bound to that link); without it the flow is `invalid_config`.
+   */
+  shareLink: string | ((context: ShareLinkContext) => Promise<string>);
+  /** Where the provider sends the browser back (`?token=<JWT>`, the state inside the token); default: the page URL. */
   redirectUri?: string;
-  /** Expected `state`; a mismatch is `state_mismatch`. */
+  /**
+   * Expected `state` (the token's `state` claim): 1–512 printable ASCII characters (RFC 6749 VSCHAR); a mismatch
+   * is `state_mismatch`. Optional only with a function `shareLink`: the kit then generates one and passes it to
+   * `shareLink({ state })`.
+   */
   state?: string;
   mode?: FlowMode;
   fallback?: 'redirect' | 'none';
@@ -63,6 +77,7 @@ export interface ShareConsentOptions {
 
 export interface ShareConsentResult {
   token: string;
+  /** The token's `state` claim (read unverified), equal to the expected state. */
   state: string;
   /** Read from the UNVERIFIED JWT payload: a UI hint; the backend must verify the token. */
   sharingAllowed: boolean;

@@ -10,8 +10,10 @@ import { FlowButton, type FlowStartOptions, type PreparedFlow } from '../shared/
 /**
  * A native button, "Continue to {recipient-name}", that opens the provider's short-lived per-recipient share-consent
  * link (obtained by the host backend) in a popup or the same tab and brings back the provider-signed consent JWT from
- * `redirectUri?token=…&state=…`. `sharingAllowed` in the event is read from the unverified token as a UI hint only:
- * the backend must verify the token.
+ * `redirectUri?token=<JWT>`. The state travels in the token (claim `state`): the element reads it, like
+ * `sharingAllowed`, from the unverified token — to route the result and as a UI hint only: the backend must verify
+ * the token. Every flow expects a state: `state`, or, with a function `shareLink` and no `state`, one the element
+ * generates and passes to `shareLink({ state })` for the backend to send to the provider.
  *
  * @summary "Continue to {recipient}" button: per-recipient share consent, result as an `idc-consent` event.
  *
@@ -57,22 +59,27 @@ export class IdcShareButton extends FlowButton<ShareConsentResult, 'label' | 'la
 
   /**
    * The share-consent link from the host backend (`POST /api/share-link`), or a function that fetches it. A function
-   * is called after the popup has opened, so the click keeps its user activation. Only `https:` (or
-   * `http://localhost`) links are opened; anything else is `invalid_share_link`.
+   * is called after the popup has opened, so the click keeps its user activation, with `{ state }`: the state the
+   * consent token must carry, for the backend to send to the provider. A string link needs `state` (without it the
+   * click is `invalid_config`). Only `https:` (or `http://localhost`) links are opened; anything else is
+   * `invalid_share_link`.
    */
-  shareLink?: string | (() => Promise<string>);
+  shareLink?: string | ((context: { state: string }) => Promise<string>);
 
   /** Shown in the label: "Continue to {recipient-name}". */
   recipientName = '';
 
-  /** The `state` the backend bound to this share link; a different one in the response is `state_mismatch`. */
+  /**
+   * The `state` the backend bound to this share link; a different one in the consent token is `state_mismatch`.
+   * Required with a string `shareLink`; without it a function `shareLink` gets a generated one.
+   */
   state?: string;
 
   protected readonly l10n = new Localizer(this, shareButtonTable);
 
   protected override canStart(): boolean {
     const link = this.shareLink;
-    return (typeof link === 'function' || (typeof link === 'string' && link !== '')) && super.canStart();
+    return (typeof link === 'function' || (typeof link === 'string' && link !== '' && !!this.state)) && super.canStart();
   }
 
   protected override labelText(): string {

@@ -168,15 +168,17 @@ export abstract class FlowButton<R, K extends string = never> extends ReactiveEl
 
   /**
    * Starts the flow. Call it inside a user gesture (a click or key press): the popup opens synchronously.
-   * While a flow runs, a second call brings its window to the front instead.
+   * While a flow runs, a second call brings its window to the front instead — unless that window reads closed (the
+   * user closed it, or the provider's Cross-Origin-Opener-Policy severed it and it is lost behind other windows): then
+   * the stale flow ends with `idc-cancel` `{ reason: 'popup_closed' }` and a fresh one starts, in the same gesture.
    */
   start(): void {
     if (this.disabled || this.resuming) return;
     const running = this.flow;
     if (running) {
-      if (running.handle) running.handle.focus();
-      else if (running.popup && !running.popup.closed) running.popup.focus();
-      return;
+      const popup = running.popup;
+      if (!popup?.closed) return void (running.handle ?? popup)?.focus();
+      this.abandon('popup_closed');
     }
     this.showError(undefined);
     const mode = this.mode;
@@ -229,9 +231,7 @@ export abstract class FlowButton<R, K extends string = never> extends ReactiveEl
 
   /** Stops a running flow (closes its window) and dispatches `idc-cancel` `{ reason: 'aborted' }`. */
   cancel(): void {
-    if (!this.flow) return;
-    this.abandon();
-    emit<IdcCancelDetail>(this, 'idc-cancel', { reason: 'aborted' });
+    this.abandon('aborted');
   }
 
   override connectedCallback(): void {
@@ -343,8 +343,11 @@ export abstract class FlowButton<R, K extends string = never> extends ReactiveEl
     return true;
   }
 
-  /** Lets the running flow go without any event: aborts it, which closes its window and frees its listeners. */
-  private abandon(): void {
+  /**
+   * Lets the running flow go: aborts it, which closes its window and frees its listeners. Without an event, or — given
+   * a reason — with `idc-cancel` saying why. Nothing running: nothing happens.
+   */
+  private abandon(reason?: IdcCancelDetail['reason']): void {
     const flow = this.flow;
     if (!flow) return;
     this.flow = undefined;
@@ -355,6 +358,7 @@ export abstract class FlowButton<R, K extends string = never> extends ReactiveEl
     } catch {
       // The flow is released either way; nothing to report for a flow we no longer own.
     }
+    if (reason) emit<IdcCancelDetail>(this, 'idc-cancel', { reason });
   }
 
   private succeed(result: R): boolean {

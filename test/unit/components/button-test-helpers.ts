@@ -52,6 +52,37 @@ export function preparedBy<T>(c: Controlled<T>): PreparedFlow<T> {
   return { launch: () => ({ path: 'redirect' }), proceed: () => c.handle };
 }
 
+/** A stand-in for the popup a click opened: records focus and close; `closed` can be flipped by the test. */
+export type FakePopup = Window & { focusCalls: number; closed: boolean };
+
+export function fakePopup(): FakePopup {
+  const popup = {
+    closed: false,
+    focusCalls: 0,
+    focus() {
+      popup.focusCalls += 1;
+    },
+    close() {
+      popup.closed = true;
+    },
+  };
+  return popup as unknown as FakePopup;
+}
+
+/**
+ * What a test subclass's `prepareFlow()` returns for a controlled flow in a (fake) popup: the launch "opens" `popup`
+ * (counted in `launches`), the lazy half hands over the controlled handle.
+ */
+export function preparedInPopup<T>(c: Controlled<T>, popup: FakePopup, launches: { count: number }): PreparedFlow<T> {
+  return {
+    launch: () => {
+      launches.count += 1;
+      return { path: 'popup', popup };
+    },
+    proceed: () => c.handle,
+  };
+}
+
 /** Records `idc-*` events reaching `target` (default: document) while the test runs. */
 export function recordEvents(names: string[], target: EventTarget = document): { events: CustomEvent[]; stop(): void } {
   const events: CustomEvent[] = [];

@@ -15,13 +15,17 @@ import {
   ALL_EVENTS,
   accessibleName,
   controlled,
+  fakePopup,
   preparedBy,
+  preparedInPopup,
   pressEnter,
   recordEvents,
   settle,
   spyWindowOpen,
   type Controlled,
+  type FakePopup,
 } from './button-test-helpers.js';
+import { clearKitStorage, jwt } from '../flow/helpers.js';
 
 const LINK = 'https://id.example.test/share/abc';
 const CONSENT: ShareConsentResult = { token: 'h.p.s', state: 'st4te', sharingAllowed: true };
@@ -30,6 +34,10 @@ class TestShareButton extends IdcShareButton {
   flows: Controlled<ShareConsentResult>[] = [];
   options: ShareConsentOptions[] = [];
   resumeWith: () => Promise<ShareConsentResult | null> = () => Promise.resolve(null);
+  /** Set: each flow "opens" a fake popup of its own (kept in `popups`), counted in `launches`. */
+  inPopup = false;
+  popups: FakePopup[] = [];
+  launches = { count: 0 };
 
   get current(): Controlled<ShareConsentResult> {
     return this.flows[this.flows.length - 1]!;
@@ -38,7 +46,10 @@ class TestShareButton extends IdcShareButton {
     this.options.push(this.shareOptions(options));
     const flow = controlled<ShareConsentResult>();
     this.flows.push(flow);
-    return preparedBy(flow);
+    if (!this.inPopup) return preparedBy(flow);
+    const popup = fakePopup();
+    this.popups.push(popup);
+    return preparedInPopup(flow, popup, this.launches);
   }
   protected override resumeFlow(): Promise<ShareConsentResult | null> {
     return this.resumeWith();
@@ -99,7 +110,7 @@ describe('<idc-share-button>', () => {
 
     it('pending', async () => {
       const el = await fixture<TestShareButton>(
-        html`<test-share-button recipient-name="Acme" .shareLink=${LINK}></test-share-button>`,
+        html`<test-share-button recipient-name="Acme" .shareLink=${LINK} state="st4te"></test-share-button>`,
       );
       base(el).click();
       await el.updateComplete;
@@ -188,7 +199,7 @@ describe('<idc-share-button>', () => {
 
   describe('starting', () => {
     it('Enter and Space start it (idc-start observed and cancelled: nothing opens)', async () => {
-      const el = await fixture<IdcShareButton>(html`<idc-share-button .shareLink=${LINK}></idc-share-button>`);
+      const el = await fixture<IdcShareButton>(html`<idc-share-button .shareLink=${LINK} state="st4te"></idc-share-button>`);
       el.addEventListener('idc-start', (e) => e.preventDefault());
       el.focus();
       await sendKeys({ press: 'Enter' });
@@ -205,6 +216,24 @@ describe('<idc-share-button>', () => {
       expect(types()).to.deep.equal(['idc-error']);
       expect(rec.events[0]!.detail.code).to.equal('invalid_config');
       expect(spy.calls).to.have.length(0);
+    });
+
+    it('a string shareLink without state: invalid_config, nothing opens, no idc-start', async () => {
+      const el = await fixture<IdcShareButton>(html`<idc-share-button .shareLink=${LINK}></idc-share-button>`);
+      await pressEnter(el);
+      await waitUntil(() => types().includes('idc-error'), 'idc-error', { timeout: 3000 });
+      expect(types()).to.deep.equal(['idc-error']);
+      expect(rec.events[0]!.detail.code).to.equal('invalid_config');
+      expect(spy.calls).to.have.length(0);
+      expect(el.pending).to.equal(false);
+    });
+
+    it('a function shareLink needs no state: the click starts (the flow generates one)', async () => {
+      const el = await fixture<TestShareButton>(html`<test-share-button .shareLink=${() => Promise.resolve(LINK)}></test-share-button>`);
+      base(el).click();
+      expect(types()).to.deep.equal(['idc-start']);
+      expect(el.options[0]!.state).to.equal(undefined);
+      expect(el.pending).to.equal(true);
     });
 
     it('disabled blocks start', async () => {
@@ -226,7 +255,7 @@ describe('<idc-share-button>', () => {
     });
 
     it('a blocked popup is popup_blocked', async () => {
-      const el = await fixture<IdcShareButton>(html`<idc-share-button .shareLink=${LINK}></idc-share-button>`);
+      const el = await fixture<IdcShareButton>(html`<idc-share-button .shareLink=${LINK} state="st4te"></idc-share-button>`);
       await pressEnter(el);
       expect(spy.calls).to.have.length(1);
       await waitUntil(() => types().includes('idc-error'), 'idc-error', { timeout: 3000 });
@@ -269,7 +298,7 @@ describe('<idc-share-button>', () => {
     });
 
     it('consent: idc-consent with { token, state, sharingAllowed }', async () => {
-      const el = await fixture<TestShareButton>(html`<test-share-button .shareLink=${LINK}></test-share-button>`);
+      const el = await fixture<TestShareButton>(html`<test-share-button .shareLink=${LINK} state="st4te"></test-share-button>`);
       base(el).click();
       await settle(el);
       base(el).click(); // second click: focus, no new flow
@@ -283,7 +312,7 @@ describe('<idc-share-button>', () => {
     });
 
     it('state mismatch is idc-error; closing the popup is idc-cancel', async () => {
-      const el = await fixture<TestShareButton>(html`<test-share-button .shareLink=${LINK}></test-share-button>`);
+      const el = await fixture<TestShareButton>(html`<test-share-button .shareLink=${LINK} state="st4te"></test-share-button>`);
       base(el).click();
       el.current.reject(new IdcError('state_mismatch'));
       await settle(el);
@@ -296,7 +325,7 @@ describe('<idc-share-button>', () => {
     });
 
     it('removed mid-flow emits nothing', async () => {
-      const el = await fixture<TestShareButton>(html`<test-share-button .shareLink=${LINK}></test-share-button>`);
+      const el = await fixture<TestShareButton>(html`<test-share-button .shareLink=${LINK} state="st4te"></test-share-button>`);
       base(el).click();
       const flow = el.current;
       el.remove();
@@ -322,5 +351,137 @@ describe('<idc-share-button>', () => {
         history.replaceState(history.state, '', original);
       }
     });
+  });
+});
+
+describe('<idc-share-button>: a second click while pending', () => {
+  let rec: ReturnType<typeof recordEvents>;
+  beforeEach(() => {
+    rec = recordEvents(ALL_EVENTS);
+  });
+  afterEach(() => rec.stop());
+  const types = (): string[] => rec.events.map((e) => e.type);
+
+  async function popupButton(): Promise<TestShareButton> {
+    const el = await fixture<TestShareButton>(html`<test-share-button .shareLink=${LINK} state="st4te"></test-share-button>`);
+    el.inPopup = true;
+    return el;
+  }
+
+  it('window still open: focuses it, before and after the lazy half took the flow over; no new flow', async () => {
+    const el = await popupButton();
+    base(el).click();
+    base(el).click();
+    expect(el.popups[0]!.focusCalls, 'the popup itself, no handle yet').to.equal(1);
+    await settle(el);
+    base(el).click();
+    expect(el.current.focusCalls, "then the handle's focus()").to.equal(1);
+    expect(el.launches.count).to.equal(1);
+    expect(types()).to.deep.equal(['idc-start']);
+  });
+
+  it('window reads closed (the lazy half has the flow): idc-cancel popup_closed, then a fresh flow in the same click', async () => {
+    const el = await popupButton();
+    base(el).click();
+    await settle(el);
+    const stale = el.current;
+    el.popups[0]!.closed = true; // closed by the user, or severed by the provider's COOP
+    base(el).click();
+    // Synchronously, inside that click: the stale flow let go, the new window "opened".
+    expect(el.launches.count, 'launched inside the second click').to.equal(2);
+    expect(stale.cancelCalls).to.equal(1);
+    expect(el.pending).to.equal(true);
+    expect(types()).to.deep.equal(['idc-start', 'idc-cancel', 'idc-start']);
+    expect(rec.events[1]!.detail).to.deep.equal({ reason: 'popup_closed' });
+    await settle(el);
+    // The stale flow ending late (its own popup_closed, or a late result) reports nothing more.
+    stale.resolve(CONSENT);
+    await settle(el);
+    expect(types()).to.have.length(3);
+    el.current.resolve(CONSENT);
+    await settle(el);
+    expect(types()).to.deep.equal(['idc-start', 'idc-cancel', 'idc-start', 'idc-consent']);
+    expect(el.pending).to.equal(false);
+  });
+
+  it('window reads closed before the lazy half took over: the same, and the first flow reaches the lazy half aborted', async () => {
+    const el = await popupButton();
+    base(el).click();
+    el.popups[0]!.closed = true;
+    base(el).click();
+    expect(el.launches.count).to.equal(2);
+    expect(types()).to.deep.equal(['idc-start', 'idc-cancel', 'idc-start']);
+    expect(el.options[0]!.signal!.aborted, 'the stale flow is aborted').to.equal(true);
+    expect(el.options[1]!.signal!.aborted).to.equal(false);
+    await settle(el);
+    expect(types()).to.have.length(3);
+    expect(el.pending).to.equal(true);
+  });
+
+  it('a host that cancels the new idc-start still ends the stale flow (not pending, nothing opens)', async () => {
+    const el = await popupButton();
+    base(el).click();
+    await settle(el);
+    el.popups[0]!.closed = true;
+    el.addEventListener('idc-start', (e) => e.preventDefault());
+    base(el).click();
+    expect(types()).to.deep.equal(['idc-start', 'idc-cancel', 'idc-start']);
+    expect(el.launches.count).to.equal(1);
+    expect(el.pending).to.equal(false);
+  });
+});
+
+describe('<idc-share-button> with the real flow: token-only redirect returns', () => {
+  let rec: ReturnType<typeof recordEvents>;
+  beforeEach(() => {
+    rec = recordEvents(ALL_EVENTS);
+  });
+  afterEach(() => {
+    rec.stop();
+    clearKitStorage();
+  });
+  const types = (): string[] => rec.events.map((e) => e.type);
+
+  it('redirect return with ?token= only: the address bar is clean after the first update; idc-consent', async () => {
+    const original = location.href;
+    const token = jwt({ sharingAllowed: false, state: 'st-redirect' });
+    sessionStorage.setItem(
+      'idconnect-kit-share.st-redirect',
+      JSON.stringify({ data: { mode: 'redirect', kind: 'share' }, state: 'st-redirect', redirectUri: location.href, created: Date.now() }),
+    );
+    history.replaceState(history.state, '', `${location.pathname}?keep=me&token=${token}`);
+    try {
+      const el = document.createElement('idc-share-button');
+      el.mode = 'redirect';
+      document.body.append(el);
+      await el.updateComplete;
+      expect(location.search, 'cleaned before anything was awaited').to.equal('?keep=me');
+      await waitUntil(() => rec.events.length > 0, 'the resumed result');
+      expect(types()).to.deep.equal(['idc-consent']);
+      expect(rec.events[0]!.detail).to.deep.equal({ token, state: 'st-redirect', sharingAllowed: false });
+      el.remove();
+    } finally {
+      history.replaceState(history.state, '', original);
+    }
+  });
+
+  it('redirect return whose claim is not the expected state: idc-error state_mismatch', async () => {
+    const original = location.href;
+    sessionStorage.setItem(
+      'idconnect-kit-share.st-a',
+      JSON.stringify({ data: { mode: 'redirect', kind: 'share' }, state: 'st-a', redirectUri: location.href, created: Date.now() }),
+    );
+    history.replaceState(history.state, '', `${location.pathname}?token=${jwt({ sharingAllowed: true, state: 'st-b' })}`);
+    try {
+      const el = document.createElement('idc-share-button');
+      el.mode = 'redirect';
+      document.body.append(el);
+      await waitUntil(() => rec.events.length > 0, 'the resumed result');
+      expect(types()).to.deep.equal(['idc-error']);
+      expect(rec.events[0]!.detail.code).to.equal('state_mismatch');
+      el.remove();
+    } finally {
+      history.replaceState(history.state, '', original);
+    }
   });
 });

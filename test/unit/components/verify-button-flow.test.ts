@@ -10,7 +10,19 @@ import type { FlowStartOptions, PreparedFlow } from '../../../src/components/sha
 import { IdcError, type VerifyOptions, type VerifyResult } from '../../../src/flow/index.js';
 import { FlowCancelled } from '../../../src/flow/index.js';
 import { AUTHORITY, CLIENT_ID, storedRedirect } from '../flow/helpers.js';
-import { ALL_EVENTS, accessibleName, controlled, preparedBy, pressEnter, recordEvents, settle, type Controlled } from './button-test-helpers.js';
+import {
+  ALL_EVENTS,
+  accessibleName,
+  controlled,
+  fakePopup as closablePopup,
+  preparedBy,
+  preparedInPopup,
+  pressEnter,
+  recordEvents,
+  settle,
+  type Controlled,
+  type FakePopup,
+} from './button-test-helpers.js';
 
 const AUTH = 'https://id.example.test';
 const RESULT: VerifyResult = {
@@ -336,6 +348,88 @@ describe('<idc-verify-button> around a flow', () => {
       el.remove();
       await settle();
       expect(el.popup.closed).to.equal(true);
+      expect(types()).to.deep.equal(['idc-start']);
+    });
+  });
+
+  describe('a second click on a window that reads closed (closed by the user, or severed by COOP and lost)', () => {
+    class PopupButton extends IdcVerifyButton {
+      flows: Controlled<VerifyResult>[] = [];
+      popups: FakePopup[] = [];
+      signals: AbortSignal[] = [];
+      launches = { count: 0 };
+      get current(): Controlled<VerifyResult> {
+        return this.flows[this.flows.length - 1]!;
+      }
+      protected override prepareFlow(options: FlowStartOptions): PreparedFlow<VerifyResult> {
+        const flow = controlled<VerifyResult>();
+        const popup = closablePopup();
+        this.flows.push(flow);
+        this.popups.push(popup);
+        this.signals.push(options.signal);
+        return preparedInPopup(flow, popup, this.launches);
+      }
+    }
+    customElements.define('test-popup-verify-button', PopupButton);
+
+    async function popupButton(): Promise<PopupButton> {
+      return fixture<PopupButton>(html`<test-popup-verify-button authority=${AUTH} client-id="x"></test-popup-verify-button>`);
+    }
+
+    it('after the lazy half took over: idc-cancel popup_closed, then a fresh flow launched inside the same click', async () => {
+      const el = await popupButton();
+      base(el).click();
+      await settle(el);
+      const stale = el.current;
+      el.popups[0]!.closed = true;
+      base(el).click();
+      expect(el.launches.count, 'the new window opens inside the second click').to.equal(2);
+      expect(stale.cancelCalls).to.equal(1);
+      expect(el.signals[0]!.aborted).to.equal(true);
+      expect(el.pending).to.equal(true);
+      expect(types()).to.deep.equal(['idc-start', 'idc-cancel', 'idc-start']);
+      expect(rec.events[1]!.detail).to.deep.equal({ reason: 'popup_closed' });
+      await settle(el);
+      stale.resolve(RESULT); // too late: nothing
+      el.current.resolve(RESULT);
+      await settle(el);
+      expect(types()).to.deep.equal(['idc-start', 'idc-cancel', 'idc-start', 'idc-success']);
+      expect(el.flows).to.have.length(2);
+    });
+
+    it('before the lazy half took over: the same; the stale flow reaches the lazy half aborted and says nothing', async () => {
+      const el = await popupButton();
+      base(el).click();
+      el.popups[0]!.closed = true;
+      base(el).click();
+      expect(el.launches.count).to.equal(2);
+      expect(types()).to.deep.equal(['idc-start', 'idc-cancel', 'idc-start']);
+      await settle(el);
+      expect(types()).to.have.length(3);
+      expect(el.pending).to.equal(true);
+    });
+
+    it('still open: a second click only focuses it', async () => {
+      const el = await popupButton();
+      base(el).click();
+      base(el).click();
+      await settle(el);
+      base(el).click();
+      expect(el.popups[0]!.focusCalls).to.equal(1);
+      expect(el.current.focusCalls).to.equal(1);
+      expect(el.launches.count).to.equal(1);
+      expect(types()).to.deep.equal(['idc-start']);
+    });
+
+    it('disabled in the meantime: a click does nothing, the flow keeps waiting', async () => {
+      const el = await popupButton();
+      base(el).click();
+      await settle(el);
+      el.popups[0]!.closed = true;
+      el.disabled = true;
+      el.start();
+      expect(el.launches.count).to.equal(1);
+      expect(el.current.cancelCalls).to.equal(0);
       expect(types()).to.deep.equal(['idc-start']);
     });
   });

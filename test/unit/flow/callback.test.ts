@@ -14,6 +14,7 @@ import {
   OTHER_ORIGIN,
   clearKitStorage,
   inGesture,
+  jwt,
   settle,
   sleep,
   storedRedirect,
@@ -84,6 +85,78 @@ describe('handleCallback relay', () => {
     }
   });
 
+  it('token only (share consent): routes by the state claim of the JWT — opener message and channel — then closes', async () => {
+    const token = jwt({ sharingAllowed: true, state: STATE });
+    const url = callbackUrl({ token });
+    const channel = new BroadcastChannel(`idconnect-kit:${STATE}`);
+    const onChannel = new Promise<unknown>((resolve) => (channel.onmessage = (e) => resolve(e.data)));
+    const received = nextMessage((e) => e.data?.type === 'idconnect-kit:callback');
+    try {
+      const [popup] = (await inGesture(() => window.open(url, 'token-popup'))) as [Window];
+      const event = (await received)!;
+      expect(event, 'a message arrived').not.to.equal(null);
+      expect(event.origin).to.equal(location.origin);
+      expect(event.data).to.deep.equal({ type: 'idconnect-kit:callback', v: 1, state: STATE, params: `?${new URLSearchParams({ token })}` });
+      expect(await Promise.race([onChannel, sleep(3000)])).to.deep.equal(event.data);
+      channel.postMessage({ type: 'idconnect-kit:ack', state: STATE });
+      await waitFor(() => popup.closed, 3000, 'the callback window to close');
+    } finally {
+      channel.onmessage = null;
+      channel.close();
+    }
+  });
+
+  it('token only, no opener (COOP): relays on the channel named from the claim, read exactly', async () => {
+    const state = 'host-state_~!*()';
+    const channel = new BroadcastChannel(`idconnect-kit:${state}`);
+    const received = new Promise<unknown>((resolve) => (channel.onmessage = (e) => resolve(e.data)));
+    const token = jwt({ sharingAllowed: false, state });
+    await inGesture(() => window.open(callbackUrl({ token }), '_blank', 'noopener'));
+    try {
+      const data = (await Promise.race([received, sleep(3000)])) as { params?: string } | undefined;
+      expect(data).to.include({ type: 'idconnect-kit:callback', v: 1, state });
+      expect(new URLSearchParams(data!.params).get('token')).to.equal(token);
+    } finally {
+      channel.onmessage = null;
+      channel.postMessage({ type: 'idconnect-kit:ack', state }); // lets that window close
+      channel.close();
+    }
+  });
+
+  it('a state parameter, when the provider adds one, is what routes the message (the flow compares it with the claim)', async () => {
+    const start = location.href;
+    const channel = new BroadcastChannel('idconnect-kit:param-state');
+    const received = new Promise<unknown>((resolve) => (channel.onmessage = (e) => resolve(e.data)));
+    history.replaceState(null, '', `${location.pathname}?${new URLSearchParams({ token: jwt({ sharingAllowed: true, state: STATE }), state: 'param-state' })}`);
+    try {
+      const relayed = handleCallback();
+      expect(await Promise.race([received, sleep(3000)])).to.include({ state: 'param-state' });
+      expect(await relayed).to.equal(false); // nobody acknowledged
+    } finally {
+      channel.close();
+      history.replaceState(null, '', start);
+    }
+  });
+
+  it('does nothing in a share redirect flow: the token-only return finds its record by the claim', async () => {
+    const start = location.href;
+    sessionStorage.setItem(`idconnect-kit-share.${STATE}`, JSON.stringify({ data: { mode: 'redirect', kind: 'share' }, state: STATE }));
+    const channel = new BroadcastChannel(`idconnect-kit:${STATE}`);
+    let heard = false;
+    channel.onmessage = () => (heard = true);
+    const token = jwt({ sharingAllowed: true, state: STATE });
+    history.replaceState(null, '', `${location.pathname}?token=${token}`);
+    try {
+      expect(await handleCallback()).to.equal(false);
+      await sleep(200);
+      expect(heard, 'nothing relayed').to.equal(false);
+      expect(location.search, 'the URL is left to the element').to.equal(`?token=${token}`);
+    } finally {
+      channel.close();
+      history.replaceState(null, '', start);
+    }
+  });
+
   it('never posts with "*": an opener on another origin receives nothing', async () => {
     const frame = document.createElement('iframe');
     const target = callbackUrl({ code: 'x', state: STATE });
@@ -128,10 +201,12 @@ describe('handleCallback relay', () => {
     }
   });
 
-  it('ignores pages without a response (no state, or no code/error/token)', async () => {
+  it('ignores pages without a response (no state, or no code/error/token) and tokens that name no state', async () => {
     const start = location.href;
     try {
-      for (const search of ['', '?code=c', `?state=${encodeURIComponent(STATE)}`, '?foo=bar']) {
+      const tokens = ['not-a-jwt', 'a.b.c', jwt({ sharingAllowed: true }), jwt({ sharingAllowed: true, state: 7 }), jwt({ state: '' })];
+      const searches = ['', '?code=c', `?state=${encodeURIComponent(STATE)}`, '?foo=bar', ...tokens.map((t) => `?token=${t}`)];
+      for (const search of searches) {
         history.replaceState(null, '', `${location.pathname}${search}`);
         expect(await handleCallback(), search).to.equal(false);
       }

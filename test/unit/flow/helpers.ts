@@ -199,3 +199,52 @@ export async function storedRedirect(): Promise<string> {
   });
   return (await protocol.begin({ scope: 'openid', mode: 'redirect' })).state;
 }
+
+/**
+ * A consent JWT as the browser sees it: header, the given payload, a fake signature (the browser never verifies it;
+ * the backend does). The payload is UTF-8 JSON, base64url without padding.
+ */
+export function jwt(payload: unknown): string {
+  const part = (v: unknown) => {
+    let binary = '';
+    for (const byte of new TextEncoder().encode(JSON.stringify(v))) binary += String.fromCharCode(byte);
+    return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  };
+  return `${part({ alg: 'ES256', typ: 'share-consent+jwt' })}.${part(payload)}.c2lnbmF0dXJl`;
+}
+
+/** The stand-in provider share page (fixtures/share-provider.html); `coop: true` serves it with COOP same-origin. */
+export function shareProviderLink(options: { then?: string; id?: string; coop?: boolean } = {}): string {
+  const url = new URL(`${FIXTURES}/share-provider.html`);
+  if (options.coop) url.searchParams.set('coop', 'same-origin');
+  if (options.then) url.searchParams.set('then', options.then);
+  if (options.id) url.searchParams.set('id', options.id);
+  return url.href;
+}
+
+/**
+ * The waiting stand-in share pages, driven over their BroadcastChannel (the way to reach a window COOP severed from
+ * this page). `close()` stops listening and closes every page that arrived.
+ */
+export function remoteSharePages(): {
+  arrived(id: string, timeoutMs?: number): Promise<{ hasOpener: boolean }>;
+  go(id: string, url: string): void;
+  close(): void;
+} {
+  const channel = new BroadcastChannel('unit-share-provider');
+  const seen = new Map<string, { hasOpener: boolean }>();
+  channel.onmessage = (e) => {
+    if (e.data?.arrived) seen.set(String(e.data.id), { hasOpener: e.data.hasOpener === true });
+  };
+  return {
+    async arrived(id, timeoutMs = 5000) {
+      await waitFor(() => seen.has(id), timeoutMs, `the share page ${id} to arrive`);
+      return seen.get(id)!;
+    },
+    go: (id, url) => channel.postMessage({ id, command: 'go', url }),
+    close() {
+      for (const id of seen.keys()) channel.postMessage({ id, command: 'close' });
+      channel.close();
+    },
+  };
+}
