@@ -3,6 +3,7 @@ export const LOCALES = ['en', 'de', 'es', 'fr', 'ar'] as const;
 export type Locale = (typeof LOCALES)[number];
 
 const en = {
+  brand: 'ID account',
   loginTitle: 'Sign in',
   loginHeading: 'Sign in to your ID account',
   loginIntro: 'to continue to {client}',
@@ -140,6 +141,7 @@ export type MessageKey = keyof typeof en;
 const tables: Record<Locale, Record<MessageKey, string>> = {
   en,
   de: {
+    brand: 'ID-Konto',
     loginTitle: 'Anmelden',
     loginHeading: 'Bei Ihrem ID-Konto anmelden',
     loginIntro: 'um mit {client} fortzufahren',
@@ -280,6 +282,7 @@ const tables: Record<Locale, Record<MessageKey, string>> = {
     noExpiry: 'Unbefristet',
   },
   es: {
+    brand: 'Cuenta de ID',
     loginTitle: 'Iniciar sesión',
     loginHeading: 'Inicia sesión en tu cuenta de ID',
     loginIntro: 'para continuar en {client}',
@@ -414,6 +417,7 @@ const tables: Record<Locale, Record<MessageKey, string>> = {
     noExpiry: 'Sin caducidad',
   },
   fr: {
+    brand: 'Compte ID',
     loginTitle: 'Se connecter',
     loginHeading: 'Connectez-vous à votre compte ID',
     loginIntro: 'pour continuer vers {client}',
@@ -548,6 +552,7 @@ const tables: Record<Locale, Record<MessageKey, string>> = {
     noExpiry: 'Sans expiration',
   },
   ar: {
+    brand: 'حساب الهوية',
     loginTitle: 'تسجيل الدخول',
     loginHeading: 'سجّل الدخول إلى حساب الهوية الخاص بك',
     loginIntro: 'للمتابعة إلى {client}',

@@ -88,6 +88,7 @@ ul.items p{margin:0}
 table{border-collapse:collapse;inline-size:100%}
 th,td{text-align:start;padding:.4rem .5rem;border-block-end:1px solid GrayText}
 body.layout-page{grid-template-rows:auto 1fr}
+.layout-page main{align-self:start;padding-block:3rem}
 header.site{inline-size:100%;box-sizing:border-box;padding:.75rem 1.5rem;border-block-end:1px solid GrayText;font-weight:700}
 header.site p{margin:0}
 body.layout-popup{place-items:start center}
@@ -121,7 +122,7 @@ export function page({ m, title, nonce, body, scripts = '', layout = 'page' }: P
 <style nonce="${nonce}">${STYLES}</style>
 </head>
 <body class="layout-${layout}">
-${layout === 'page' ? `<header class="site"><p>${escapeHtml(m.t('accountTitle'))}</p></header>` : ''}
+${layout === 'page' ? `<header class="site"><p>${escapeHtml(m.t('brand'))}</p></header>` : ''}
 <main>
 ${body}
 </main>
