@@ -68,6 +68,17 @@ export class MemoryOutbox implements Outbox {
 const ts = (ms: number) => new Date(ms).toISOString();
 const ms = (value: unknown) => (value === null || value === undefined ? undefined : new Date(value as string).getTime());
 
+function toDelivery(r: Record<string, unknown>): Delivery {
+  return {
+    id: String(r['id']),
+    recipient: String(r['recipient']),
+    url: String(r['url']),
+    body: String(r['body']),
+    attempts: Number(r['attempts']),
+    createdAt: ms(r['created_at'])!,
+  };
+}
+
 export class SqlOutbox implements Outbox {
   readonly #db: SqlClient;
 
@@ -95,14 +106,7 @@ export class SqlOutbox implements Outbox {
        RETURNING id, recipient, url, body, attempts, created_at`,
       [ts(now), ts(now + leaseMs), limit],
     );
-    return rows.map((r) => ({
-      id: String(r['id']),
-      recipient: String(r['recipient']),
-      url: String(r['url']),
-      body: String(r['body']),
-      attempts: Number(r['attempts']),
-      createdAt: ms(r['created_at'])!,
-    }));
+    return rows.map(toDelivery);
   }
 
   async delivered(id: string, now: number): Promise<void> {
@@ -124,12 +128,7 @@ export class SqlOutbox implements Outbox {
   async list() {
     const rows = await this.#db.query('SELECT * FROM webhook_outbox ORDER BY created_at');
     return rows.map((r) => ({
-      id: String(r['id']),
-      recipient: String(r['recipient']),
-      url: String(r['url']),
-      body: String(r['body']),
-      attempts: Number(r['attempts']),
-      createdAt: ms(r['created_at'])!,
+      ...toDelivery(r),
       ...(r['delivered_at'] ? { deliveredAt: ms(r['delivered_at'])! } : {}),
       ...(r['gave_up_at'] ? { gaveUpAt: ms(r['gave_up_at'])! } : {}),
       ...(r['last_error'] ? { lastError: String(r['last_error']) } : {}),
