@@ -1,4 +1,4 @@
-import type { Adapter, AdapterFactory, AdapterPayload } from 'oidc-provider';
+import { errors, type Adapter, type AdapterFactory, type AdapterPayload } from 'oidc-provider';
 
 /**
  * oidc-provider storage behind its own adapter interface. This in-memory one is the default; a Redis or SQL
@@ -96,9 +96,24 @@ export class MemoryAdapter implements Adapter {
     return key ? this.#read(key) : undefined;
   }
 
+  /**
+   * Marks the payload consumed, once: checked and set with no await between, so of two concurrent token requests
+   * with one code exactly one gets past it; the other rejects with `invalid_grant` and the grant ends with every
+   * token issued under it (oidc-provider's own answer to a code presented twice). See the SQL adapter.
+   */
   async consume(id: string): Promise<void> {
-    const record = this.#storage.records.get(this.#key(id));
-    if (record) record.payload.consumed = Math.floor(Date.now() / 1000);
+    const key = this.#key(id);
+    const stored = this.#read(key) ? this.#storage.records.get(key) : undefined;
+    if (stored && stored.payload.consumed === undefined) {
+      stored.payload.consumed = Math.floor(Date.now() / 1000);
+      return;
+    }
+    const grantId = stored?.payload.grantId;
+    if (typeof grantId === 'string') {
+      await this.revokeByGrantId(grantId);
+      this.#storage.records.delete(`Grant:${grantId}`);
+    }
+    throw new errors.InvalidGrant(`${this.#name} ${stored ? 'already consumed' : 'not found'}`);
   }
 
   async destroy(id: string): Promise<void> {

@@ -29,6 +29,9 @@ function renderPage(ctx: KoaContextWithOIDC, title: string, body: string, coop: 
   ctx.body = page({ m, title, nonce, body });
 }
 
+/** oidc-provider lifetimes (seconds) a test may override. */
+export type TtlOverrides = Partial<Record<'AccessToken' | 'AuthorizationCode' | 'IdToken' | 'RefreshToken' | 'Interaction' | 'Session' | 'Grant', number>>;
+
 export interface ConfigInput {
   clients: ClientMetadata[];
   keys: ProviderKeys;
@@ -37,10 +40,16 @@ export interface ConfigInput {
   coop: boolean;
   /** seconds */
   accessTokenTtl: number;
+  /** test-only: lifetimes over the defaults below */
+  ttlOverrides?: TtlOverrides;
+  /** test-only: always (true) or never (false) rotate refresh tokens; default oidc-provider's own rule */
+  rotateRefreshTokens?: boolean;
 }
 
-export function providerConfiguration({ clients, keys, accounts, adapter, coop, accessTokenTtl }: ConfigInput): Configuration {
+export function providerConfiguration({ clients, keys, accounts, adapter, coop, accessTokenTtl, ttlOverrides, rotateRefreshTokens }: ConfigInput): Configuration {
   return {
+    // test-only: set only when a test asks, so the default stays oidc-provider's own rule
+    ...(rotateRefreshTokens === undefined ? {} : { rotateRefreshToken: () => rotateRefreshTokens }),
     adapter,
     clients,
     jwks: keys.jwks as Configuration['jwks'],
@@ -107,6 +116,7 @@ export function providerConfiguration({ clients, keys, accounts, adapter, coop, 
       Interaction: 60 * 60,
       Session: 24 * 60 * 60,
       Grant: 14 * 24 * 60 * 60,
+      ...ttlOverrides,
     },
     renderError(ctx, out) {
       const m = ctxMessages(ctx);

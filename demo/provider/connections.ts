@@ -8,17 +8,24 @@
  */
 import { createHash } from 'node:crypto';
 import type Provider from 'oidc-provider';
-import type { KitStore } from './store.js';
+import { withStoreLock, type KitStore } from './store.js';
 
 export interface Connection {
   integratorId: string;
-  grantId: string;
+  /**
+   * every grant the user gave this integrator that may still stand — one per browser session the user connected
+   * from — so Disconnect ends them all, not just the newest
+   */
+  grantIds: string[];
   /** epoch seconds of the first consent */
   since: number;
   scopes: string[];
 }
 
-type Index = Record<string, Connection>;
+type Index = Record<string, Connection & { grantId?: string }>;
+
+/** Grant ids of an index entry (entries written before `grantIds` existed had one `grantId`). */
+const grantsOf = (c: Connection & { grantId?: string }): string[] => c.grantIds ?? (c.grantId ? [c.grantId] : []);
 
 const digest = (token: string) => createHash('sha256').update(token).digest('base64url');
 
@@ -45,44 +52,59 @@ export class Connections {
 
   /** Called when the user allows an integrator on the connect consent. */
   async record(accountId: string, integratorId: string, grantId: string, scopes: string[]): Promise<void> {
-    const index = (await this.#store.get<Index>('connection', accountId)) ?? {};
-    const previous = index[integratorId];
-    index[integratorId] = {
-      integratorId,
-      grantId,
-      since: previous?.grantId === grantId ? previous.since : Math.floor(Date.now() / 1000),
-      scopes: [...new Set([...(previous?.grantId === grantId ? previous.scopes : []), ...scopes])].sort(),
-    };
-    await this.#store.set('connection', accountId, index);
+    // the account's index is read, changed and written under its lock, so two connections at once both land
+    await withStoreLock(this.#store, 'connection', accountId, async () => {
+      const index = (await this.#store.get<Index>('connection', accountId)) ?? {};
+      const previous = index[integratorId];
+      const live = previous ? await this.#liveGrants(accountId, integratorId, grantsOf(previous)) : [];
+      index[integratorId] = {
+        integratorId,
+        grantIds: [...new Set([...live, grantId])],
+        since: previous && live.length ? previous.since : Math.floor(Date.now() / 1000),
+        scopes: [...new Set([...(live.length ? previous!.scopes : []), ...scopes])].sort(),
+      };
+      await this.#store.set('connection', accountId, index);
+    });
   }
 
-  /** Connections whose grant still stands (a grant that expired or was ended elsewhere drops out of the list). */
+  /** The grants among `grantIds` that still stand and are this account's for this integrator. */
+  async #liveGrants(accountId: string, integratorId: string, grantIds: string[]): Promise<string[]> {
+    const found = await Promise.all(grantIds.map((id) => this.#provider.Grant.find(id)));
+    return grantIds.filter((_id, i) => found[i] && found[i]!.accountId === accountId && found[i]!.clientId === integratorId);
+  }
+
+  /** Connections with at least one grant still standing (one that expired or was ended elsewhere drops out). */
   async list(accountId: string): Promise<Connection[]> {
     const index = (await this.#store.get<Index>('connection', accountId)) ?? {};
     const live: Connection[] = [];
     for (const connection of Object.values(index)) {
-      const grant = await this.#provider.Grant.find(connection.grantId);
-      if (grant && grant.accountId === accountId && grant.clientId === connection.integratorId) live.push(connection);
+      const grantIds = await this.#liveGrants(accountId, connection.integratorId, grantsOf(connection));
+      if (grantIds.length) live.push({ integratorId: connection.integratorId, grantIds, since: connection.since, scopes: connection.scopes });
     }
     return live.sort((a, b) => a.since - b.since);
   }
 
-  /** Revokes the integrator's grant for this account. Resolves whether there was one. */
+  /** Revokes every grant the account gave this integrator, with every token under them. Resolves whether there was one. */
   async disconnect(accountId: string, integratorId: string): Promise<boolean> {
-    const index = (await this.#store.get<Index>('connection', accountId)) ?? {};
-    const connection = index[integratorId];
+    const connection = await withStoreLock(this.#store, 'connection', accountId, async () => {
+      const index = (await this.#store.get<Index>('connection', accountId)) ?? {};
+      const found = index[integratorId];
+      if (found) {
+        delete index[integratorId];
+        await this.#store.set('connection', accountId, index);
+      }
+      return found;
+    });
     if (!connection) return false;
-    delete index[integratorId];
-    await this.#store.set('connection', accountId, index);
-    const { grantId } = connection;
-    const grant = await this.#provider.Grant.find(grantId);
-    if (grant && (grant.accountId !== accountId || grant.clientId !== integratorId)) return false;
-    await Promise.all([
-      this.#provider.AccessToken.revokeByGrantId(grantId),
-      this.#provider.RefreshToken.revokeByGrantId(grantId),
-      this.#provider.AuthorizationCode.revokeByGrantId(grantId),
-    ]);
-    await grant?.destroy();
-    return true;
+    const grantIds = await this.#liveGrants(accountId, integratorId, grantsOf(connection));
+    for (const grantId of grantIds) {
+      await Promise.all([
+        this.#provider.AccessToken.revokeByGrantId(grantId),
+        this.#provider.RefreshToken.revokeByGrantId(grantId),
+        this.#provider.AuthorizationCode.revokeByGrantId(grantId),
+      ]);
+      await (await this.#provider.Grant.find(grantId))?.destroy();
+    }
+    return grantIds.length > 0;
   }
 }

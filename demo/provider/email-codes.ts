@@ -11,7 +11,7 @@ import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import { normalizeEmail } from './accounts.js';
 import type { Messages } from './i18n.js';
 import type { Mailer } from './mail.js';
-import type { KitStore } from './store.js';
+import { withStoreLock, type KitStore } from './store.js';
 
 export type CodePurpose = 'signup' | 'login';
 
@@ -71,6 +71,11 @@ export class EmailCodes {
 
   /** Seconds to wait before another mail may go to this address, or 0. Records the send when 0. */
   async #claimSend(email: string, now: number): Promise<number> {
+    // under the address's lock, so sends requested at once on several instances are all counted
+    return withStoreLock(this.#store, 'mail-rate', email, () => this.#claimSendLocked(email, now));
+  }
+
+  async #claimSendLocked(email: string, now: number): Promise<number> {
     const hourAgo = now - 3600_000;
     const sends = ((await this.#store.get<number[]>('mail-rate', email)) ?? []).filter((t) => t > hourAgo);
     const last = sends[sends.length - 1];

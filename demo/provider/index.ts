@@ -12,7 +12,7 @@ import { MemoryAdapter, MemoryAdapterStorage } from './adapter.js';
 import { apiNotFound, apiRoutes, grantActive } from './api.js';
 import { providerUiScript } from './assets.js';
 import { ClientDirectory, demoClients, internalClient } from './clients.js';
-import { providerConfiguration } from './config.js';
+import { providerConfiguration, type TtlOverrides } from './config.js';
 import { Connections } from './connections.js';
 import { ConsentSigner } from './consent-jwt.js';
 import { Csrf } from './csrf.js';
@@ -45,8 +45,17 @@ export interface StartProviderOptions {
   port?: number;
   /** interface to listen on; default 127.0.0.1 */
   host?: string;
-  /** issuer identifier; default `http://localhost:<port>` */
+  /**
+   * issuer identifier; default `http://localhost:<port>`. Behind a proxy (TLS, several instances) the public URL:
+   * every request is answered as addressed to it, whatever port the instance listens on and whatever Host the
+   * proxy forwards.
+   */
   issuer?: string;
+  /**
+   * a reverse proxy in front appends the client's address to `X-Forwarded-For`: per-address limits (sign-in
+   * throttling) use that address instead of the proxy's. Only with a proxy that does so; default false.
+   */
+  trustProxy?: boolean;
   /** origin of the integrator demo; its redirect URIs are `<origin>/callback` and `<origin>/share-callback` */
   integratorOrigin?: string;
   /** origin of the recipient demo */
@@ -79,13 +88,24 @@ export interface StartProviderOptions {
    * a PostgreSQL server. A restart keeps every account, grant, consent and token. Ignored for what `store` or
    * `adapter` supply.
    */
-  database?: { dataDir?: string; url?: string };
+  database?: { dataDir?: string; url?: string; poolSize?: number };
   /** seconds an access token (the integrator's connect token) lives; default 3600 */
   accessTokenTtl?: number;
   /** how long the rules take to decide a verification review; default 2000 ms */
   reviewDelayMs?: number;
   /** webhook delivery timing (tests shorten it); deliveries come from the database's outbox when there is one */
   webhooks?: Pick<WebhookOptions, 'intervalMs' | 'timeoutMs' | 'backoffMs' | 'maxAgeMs'>;
+
+  // ---- test-only options: for the kit's own tests (test/e2e, test/node/server); never set by the demo ----
+  /**
+   * Test-only. `true`: every refresh spends the refresh token and returns a new one (reuse of a spent one revokes the
+   * grant); `false`: never rotate. Default: oidc-provider's own rule (rotate near the end of the token's life).
+   */
+  rotateRefreshTokens?: boolean;
+  /** Test-only. oidc-provider lifetimes in seconds over the defaults (e.g. `{ RefreshToken: 1 }`); wins over `accessTokenTtl`. */
+  ttl?: TtlOverrides;
+  /** Test-only. Called with every incoming request before it is routed (request counters per path). */
+  onRequest?: (req: IncomingMessage) => void;
 }
 
 export interface RunningProvider {
@@ -190,6 +210,8 @@ export async function startProvider(options: StartProviderOptions = {}): Promise
         adapter: adapter ?? MemoryAdapter.factory(adapterStorage!),
         coop,
         accessTokenTtl: options.accessTokenTtl ?? 3600,
+        ttlOverrides: options.ttl,
+        rotateRefreshTokens: options.rotateRefreshTokens,
       }),
     );
     // security headers on oidc-provider's own responses; its inline form-post scripts add their hash to this CSP
@@ -227,6 +249,7 @@ export async function startProvider(options: StartProviderOptions = {}): Promise
       coop,
       uiBundlePath: options.uiBundlePath ?? DEFAULT_UI_BUNDLE,
       showDemoHint: !options.accounts,
+      trustProxy: options.trustProxy ?? false,
       shares: new ShareService({
         store,
         accounts,
@@ -253,10 +276,19 @@ export async function startProvider(options: StartProviderOptions = {}): Promise
       ['HEAD', new RegExp(`^${UI_SCRIPT_PATH.replace(/\./g, '\\.')}$`), providerUiScript],
     ];
     const oidc = provider.callback();
+    // oidc-provider builds its absolute URLs (discovery, redirects to itself) from the request's origin; the
+    // instance answers as its issuer, whatever it listens on and whatever Host a proxy or a client sends
+    const issuerUrl = new URL(issuer);
+    provider.proxy = true;
 
+    const onRequest = options.onRequest;
     handler = (req, res) => {
+      onRequest?.(req);
       const started = Date.now();
       if (log) res.on('finish', () => console.log(`[provider] ${req.method} ${req.url?.split('?')[0]} ${res.statusCode} ${Date.now() - started}ms`));
+      req.headers.host = issuerUrl.host;
+      req.headers['x-forwarded-host'] = issuerUrl.host;
+      req.headers['x-forwarded-proto'] = issuerUrl.protocol.slice(0, -1);
       let url: URL;
       try {
         url = new URL(req.url ?? '/', issuer);

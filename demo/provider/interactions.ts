@@ -3,7 +3,7 @@ import type { InteractionResults } from 'oidc-provider';
 import { INTERNAL_CLIENT_ID } from './clients.js';
 import { formField, HttpError, readForm, redirect } from './http.js';
 import type { Messages } from './i18n.js';
-import { htmlRoute, originOf, requestMessages, screenParty, sendMessagePage, type Handler, type Kit } from './kit.js';
+import { clientAddress, htmlRoute, originOf, requestMessages, screenParty, sendMessagePage, type Handler, type Kit } from './kit.js';
 import { consentPage, loginBody, newNonce, page, sendHtml } from './views.js';
 
 type Interaction = Awaited<ReturnType<Kit['provider']['interactionDetails']>>;
@@ -146,7 +146,7 @@ const submitLogin: Handler = async (kit, req, res, [uid]) => {
   if (!email || !password || email.length > 254 || password.length > 1024) {
     return renderLogin(kit, res, details, m, 400, { email: email.slice(0, 254), error: m.t('errorMissing') });
   }
-  const address = req.socket.remoteAddress ?? 'unknown';
+  const address = clientAddress(kit, req);
   const blockedUntil = await kit.throttle.blockedUntil(email, address);
   if (blockedUntil !== undefined) {
     // refused before any password hash is computed (§36)

@@ -1,6 +1,6 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { calculateJwkThumbprint, type JWK } from 'jose';
 
 /** Everything secret the provider needs. Generated in memory at start unless a file is given. */
@@ -51,22 +51,40 @@ function isProviderKeys(value: unknown): value is ProviderKeys {
   );
 }
 
-/** Reads the keys from `path`, or generates them and writes the file (mode 0600) when it does not exist. */
+/**
+ * Reads the keys from `path`, or generates them and writes the file (mode 0600) when it does not exist. Several
+ * instances behind one issuer share one file, and may start at the same moment on a fresh one: the file appears
+ * whole or not at all (written aside, then hard-linked into place, which fails if another got there first), and
+ * whoever loses that race reads the winner's keys.
+ */
 export async function loadOrCreateKeys(path: string | undefined): Promise<ProviderKeys> {
   if (!path) return generateKeys();
-  let text: string | undefined;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
+  let text = await readIfExists(path);
   if (text === undefined) {
     const keys = await generateKeys();
     await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-    await writeFile(path, JSON.stringify(keys, null, 2), { mode: 0o600, flag: 'wx' });
-    return keys;
+    const aside = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}`);
+    await writeFile(aside, JSON.stringify(keys, null, 2), { mode: 0o600, flag: 'wx' });
+    try {
+      await link(aside, path);
+      return keys;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      text = await readFile(path, 'utf8');
+    } finally {
+      await rm(aside, { force: true });
+    }
   }
   const parsed: unknown = JSON.parse(text);
   if (!isProviderKeys(parsed)) throw new Error(`${path} is not a provider key file (jwks, consentKid, cookieKeys, csrfKey)`);
   return parsed;
+}
+
+async function readIfExists(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    return undefined;
+  }
 }

@@ -26,6 +26,8 @@ export interface Kit {
   coop: boolean;
   uiBundlePath: string;
   showDemoHint: boolean;
+  /** the provider runs behind a reverse proxy that appends the client's address to `X-Forwarded-For` */
+  trustProxy: boolean;
   store: KitStore;
   emailCodes: EmailCodes;
   throttle: LoginThrottle;
@@ -39,6 +41,18 @@ export type Handler = (kit: Kit, req: IncomingMessage, res: ServerResponse, para
 
 export function requestMessages(req: IncomingMessage, uiLocales?: unknown): Messages {
   return messages(pickLocale(uiLocales, req.headers['accept-language']));
+}
+
+/**
+ * The address a request came from, for per-address limits: the socket's peer, or behind a trusted proxy the
+ * last `X-Forwarded-For` entry (the one the proxy appended; entries before it are the client's own claims).
+ */
+export function clientAddress(kit: Pick<Kit, 'trustProxy'>, req: IncomingMessage): string {
+  const peer = req.socket.remoteAddress ?? 'unknown';
+  if (!kit.trustProxy) return peer;
+  const header = req.headers['x-forwarded-for'];
+  const hops = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',');
+  return hops.map((h) => h.trim()).filter(Boolean).pop() ?? peer;
 }
 
 /** The signed-in account at the provider (oidc-provider's session cookie), read without changing anything. */

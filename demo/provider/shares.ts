@@ -12,7 +12,7 @@ import {
   type Selection,
 } from './reuse.js';
 import type { Partnerships } from './partnerships.js';
-import type { KitStore } from './store.js';
+import { withStoreLock, type KitStore } from './store.js';
 import type { Webhooks } from './webhooks.js';
 
 /** Who a connect token (the integrator's access token carrying `share`) speaks for. */
@@ -158,28 +158,43 @@ export class ShareService {
     return this.withdraw(ctx.accountId, ctx.integratorId, recipientId);
   }
 
-  /** The account's standing consents, oldest first. */
+  /**
+   * The account's standing consents, oldest first. The index is a convenience; each entry is checked against its
+   * consent record, so an index write that lost a race with a withdrawal never lists a consent that is gone.
+   */
   async consentsOf(accountId: string): Promise<ConsentEntry[]> {
     const index = (await this.#store.get<Record<string, ConsentEntry>>('account-consents', accountId)) ?? {};
-    return Object.values(index).sort((a, b) => a.grantedAt - b.grantedAt);
+    const entries = Object.values(index);
+    const standing = await Promise.all(entries.map((e) => this.consentStands(accountId, e.integratorId, e.recipientId)));
+    return entries.filter((_e, i) => standing[i]).sort((a, b) => a.grantedAt - b.grantedAt);
   }
 
+  /** Read-modify-write of the account's index, under the account's lock (so two consents at once both land). */
   async #indexConsent(accountId: string, entry: ConsentEntry, present: boolean): Promise<void> {
-    const index = (await this.#store.get<Record<string, ConsentEntry>>('account-consents', accountId)) ?? {};
-    const key = `${entry.integratorId} ${entry.recipientId}`;
-    if (present) index[key] = entry;
-    else delete index[key];
-    await this.#store.set('account-consents', accountId, index);
+    await withStoreLock(this.#store, 'account-consents', accountId, async () => {
+      const index = (await this.#store.get<Record<string, ConsentEntry>>('account-consents', accountId)) ?? {};
+      const key = `${entry.integratorId} ${entry.recipientId}`;
+      if (present) index[key] = entry;
+      else delete index[key];
+      await this.#store.set('account-consents', accountId, index);
+    });
   }
 
   /**
    * Ends the consent for (account, integrator, recipient) and kills every share token minted for that triple until
    * now, for good: a later consent does not bring them back (docs/security.md §39). Resolves whether a consent stood.
+   *
+   * Under the triple's lock, which every redeem of the triple holds from its checks to spending its token: a redeem
+   * either spent its token before the cut-off was written, or runs its checks after and finds it. So no redeem
+   * succeeds after a withdrawal, on any instance sharing the database.
    */
   async withdraw(accountId: string, integratorId: string, recipientId: string): Promise<boolean> {
     const key = consentKey(accountId, integratorId, recipientId);
-    await this.#store.set('consent-cutoff', key, Date.now(), CUTOFF_TTL);
-    const existed = (await this.#store.take('consent', key)) !== undefined;
+    const existed = await withStoreLock(this.#store, 'consent', key, async () => {
+      // the cut-off's time is read inside the lock: later than the spending of every redeem that got in first
+      await this.#store.set('consent-cutoff', key, Date.now(), CUTOFF_TTL);
+      return (await this.#store.take('consent', key)) !== undefined;
+    });
     await this.#indexConsent(accountId, { integratorId, recipientId, grantedAt: 0 }, false);
     return existed;
   }
@@ -248,7 +263,6 @@ export class ShareService {
       const winner = await this.#store.get<ShareDecision>('share-decision', id);
       return winner?.accountId === accountId ? winner.location : undefined;
     }
-    const key = consentKey(link.accountId, link.integratorId, link.recipientId);
     if (decision === 'allow') {
       const grantedAt = now();
       const recipient = this.#clients.recipient(link.recipientId);
@@ -259,7 +273,7 @@ export class ShareService {
         levelName: shown.name,
         accepts: [...new Set(shown.requirements.flatMap((r) => r.accepts))],
       };
-      await this.#store.set('consent', key, consent);
+      await this.#store.set('consent', consentKey(link.accountId, link.integratorId, link.recipientId), consent);
       await this.#indexConsent(link.accountId, { integratorId: link.integratorId, recipientId: link.recipientId, grantedAt }, true);
     } else {
       await this.withdraw(link.accountId, link.integratorId, link.recipientId);
@@ -277,14 +291,7 @@ export class ShareService {
     recipient: KitClient,
     level: { requirements: LevelRequirement[] },
   ): Promise<{ key: string; record: ShareTokenRecord }> {
-    const key = digest(token);
-    const record = await this.#store.get<ShareTokenRecord>('share-token', key);
-    if (!record || record.expiresAt <= now()) {
-      throw new HttpError(400, 'invalid_share_token', 'share token is unknown, used or expired');
-    }
-    if (record.recipientId !== recipient.clientId) {
-      throw new HttpError(400, 'invalid_share_token', 'share token was issued for another recipient');
-    }
+    const { key, record } = await this.#liveToken(token, recipient);
     await this.#partnerships.requireActive(record.integratorId, recipient.clientId);
     const consent = await this.#store.get<ConsentRecord>('consent', consentKey(record.accountId, record.integratorId, recipient.clientId));
     if (!consent) throw new HttpError(403, 'consent_required', 'the user has not consented to share with this recipient');
@@ -301,6 +308,19 @@ export class ShareService {
     const covered = new Set(consent.accepts ?? this.consentLevel(recipient).requirements.flatMap((r) => r.accepts));
     if (level.requirements.some((r) => r.accepts.some((type) => !covered.has(type)))) {
       throw new HttpError(403, 'consent_scope_exceeded', 'the level takes more than the user consented to share');
+    }
+    return { key, record };
+  }
+
+  /** The live token record issued for this recipient, or a 400. */
+  async #liveToken(token: string, recipient: KitClient): Promise<{ key: string; record: ShareTokenRecord }> {
+    const key = digest(token);
+    const record = await this.#store.get<ShareTokenRecord>('share-token', key);
+    if (!record || record.expiresAt <= now()) {
+      throw new HttpError(400, 'invalid_share_token', 'share token is unknown, used or expired');
+    }
+    if (record.recipientId !== recipient.clientId) {
+      throw new HttpError(400, 'invalid_share_token', 'share token was issued for another recipient');
     }
     return { key, record };
   }
@@ -334,6 +354,10 @@ export class ShareService {
    * is met by a verified, unexpired document (the one chosen in the reuse step, else the newest). The selection is
    * resolved and checked before the token is consumed, so a refused selection leaves the token usable. The same
    * (recipient, `userId`) updates one applicant; the verdict also goes to the recipient's webhook.
+   *
+   * From the checks to spending the token, the redeem holds the lock of its (account, integrator, recipient), the
+   * one {@link ShareService.withdraw} takes: see there. Spending is one `take` (SQL: `DELETE … RETURNING`), so of
+   * any number of concurrent redeems of one token, on any instance, exactly one gets it.
    */
   async redeem(
     token: string,
@@ -343,12 +367,17 @@ export class ShareService {
     userId?: string,
   ): Promise<RedeemResult> {
     const level = this.#level(recipient, levelName);
-    const { key, record } = await this.#checkShareToken(token, recipient, level);
-    const docs = await this.#accounts.documents(record.accountId);
-    const { chosen, missing } = resolveSelection(docs, level.requirements, selections);
-    if (!(await this.#store.take<ShareTokenRecord>('share-token', key))) {
-      throw new HttpError(400, 'invalid_share_token', 'share token is unknown, used or expired');
-    }
+    const { record: owner } = await this.#liveToken(token, recipient);
+    const triple = consentKey(owner.accountId, owner.integratorId, recipient.clientId);
+    const { record, chosen, missing } = await withStoreLock(this.#store, 'consent', triple, async () => {
+      const { key, record } = await this.#checkShareToken(token, recipient, level);
+      const docs = await this.#accounts.documents(record.accountId);
+      const { chosen, missing } = resolveSelection(docs, level.requirements, selections);
+      if (!(await this.#store.take<ShareTokenRecord>('share-token', key))) {
+        throw new HttpError(400, 'invalid_share_token', 'share token is unknown, used or expired');
+      }
+      return { record, chosen, missing };
+    });
     const covered = new Set(chosen.map((c) => c.requirementId));
     const checks: ReviewCheck[] = level.requirements
       .filter((r) => r.required || covered.has(r.id))

@@ -1,8 +1,11 @@
 /**
  * The kit's own records (accounts, documents, consents, share tokens, share links, issued consent `jti`s,
  * applicants) go through this small key–value interface, so a Redis or SQL implementation can replace the
- * in-memory one. Values are plain JSON; every operation is atomic on one key.
+ * in-memory one. Values are plain JSON; every operation is atomic on one key, and `withLock` orders the few
+ * read-check-write sequences that span several keys (a redeem against a consent withdrawal).
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
+
 export type Namespace =
   | 'account'
   | 'account-email'
@@ -39,7 +42,52 @@ export interface KitStore {
   /** Reads and deletes in one step: of two concurrent callers at most one gets the value. */
   take<T>(ns: Namespace, key: string): Promise<T | undefined>;
   delete(ns: Namespace, key: string): Promise<void>;
+  /**
+   * Runs `fn` holding the lock named (ns, key): callers of one name run one after the other, in this process and
+   * in every other process on the same database (the SQL store: `pg_advisory_xact_lock`). The lock orders the
+   * callers; it is no transaction: `fn`'s writes land one by one. Locks do not nest (a nested call rejects).
+   * Optional for other stores: without it the sequences it guards are only as atomic as their single steps.
+   */
+  withLock?<T>(ns: Namespace, key: string, fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+/** `store.withLock(ns, key, fn)` where the store has locks, else just `fn()`. */
+export function withStoreLock<T>(store: KitStore, ns: Namespace, key: string, fn: () => Promise<T>): Promise<T> {
+  return store.withLock ? store.withLock(ns, key, fn) : fn();
+}
+
+/** the lock names held by the current async context (to refuse nesting, which could deadlock a pool) */
+const heldLock = new AsyncLocalStorage<string>();
+
+/**
+ * Named locks inside one process: a promise chain per name, first come first served. The first stage of every
+ * store's `withLock`, and all of it where one process owns the data (memory, a PGlite directory).
+ */
+export class KeyedMutex {
+  readonly #tails = new Map<string, Promise<void>>();
+
+  async run<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    const outer = heldLock.getStore();
+    if (outer !== undefined) throw new Error(`withLock does not nest (${JSON.stringify(name)} inside ${JSON.stringify(outer)})`);
+    const previous = this.#tails.get(name) ?? Promise.resolve();
+    let release!: () => void;
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    const tail = previous.then(() => mine);
+    this.#tails.set(name, tail);
+    try {
+      await previous;
+      return await heldLock.run(name, fn);
+    } finally {
+      release();
+      if (this.#tails.get(name) === tail) this.#tails.delete(name);
+    }
+  }
+
+  /** names with a holder or waiters (for tests) */
+  get size(): number {
+    return this.#tails.size;
+  }
 }
 
 interface Entry {
@@ -50,6 +98,7 @@ interface Entry {
 /** In-memory {@link KitStore}: JSON copies in a Map, expired entries dropped on read and by a periodic sweep. */
 export class MemoryKitStore implements KitStore {
   readonly #entries = new Map<string, Entry>();
+  readonly #locks = new KeyedMutex();
   readonly #sweep: NodeJS.Timeout;
 
   constructor(sweepIntervalMs = 60_000) {
@@ -81,6 +130,10 @@ export class MemoryKitStore implements KitStore {
 
   async delete(ns: Namespace, key: string): Promise<void> {
     this.#entries.delete(MemoryKitStore.#key(ns, key));
+  }
+
+  withLock<T>(ns: Namespace, key: string, fn: () => Promise<T>): Promise<T> {
+    return this.#locks.run(MemoryKitStore.#key(ns, key), fn);
   }
 
   async close(): Promise<void> {

@@ -5,7 +5,7 @@
  * account has it, so the answer tells nothing about which addresses have accounts.
  */
 import { normalizeEmail } from './accounts.js';
-import type { KitStore } from './store.js';
+import { withStoreLock, type KitStore } from './store.js';
 
 export interface ThrottleLimits {
   perAccount: number;
@@ -55,8 +55,11 @@ export class LoginThrottle {
 
   async recordFailure(email: string, address: string, now = Date.now()): Promise<void> {
     for (const [key, limit] of this.#keys(email, address)) {
-      const failures = [...(await this.#failures(key, now)), now].slice(-limit);
-      await this.#store.set('throttle', key, failures, this.#limits.windowSecs);
+      // under the key's lock, so failures landing at once on several instances are all counted
+      await withStoreLock(this.#store, 'throttle', key, async () => {
+        const failures = [...(await this.#failures(key, now)), now].slice(-limit);
+        await this.#store.set('throttle', key, failures, this.#limits.windowSecs);
+      });
     }
   }
 

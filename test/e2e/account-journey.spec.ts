@@ -5,23 +5,13 @@
  * the recipient's applicant; then Withdraw and Disconnect on the provider's account page, and the integrator's
  * next calls fail as the contract says. Every new screen is checked with axe; the sign-up is done by keyboard.
  */
-import { test as base, expect, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import { documentPhoto } from '../node/provider/account-helpers.js';
 import { axeViolations } from './support-journey/axe.js';
-import { startJourneyServers, type JourneyServers } from './support-journey/servers.js';
+import { journeyTest } from './support-journey/servers.js';
 import { allow, consentInPopup, recipientItem } from './support-journey/steps.js';
 
-const test = base.extend<{ servers: JourneyServers }>({
-  // eslint-disable-next-line no-empty-pattern
-  servers: async ({}, use) => {
-    const servers = await startJourneyServers({ dev: true, reviewDelayMs: 500 });
-    try {
-      await use(servers);
-    } finally {
-      await servers.close();
-    }
-  },
-});
+const test = journeyTest({ dev: true, reviewDelayMs: 500 });
 
 /** The newest code the provider mailed to `email`, read from its mail catcher (`GET /dev/mail?to=`). */
 async function mailedCode(provider: string, email: string): Promise<string> {

@@ -11,22 +11,12 @@
  *
  * Step timings are printed and attached to the report as `journey-timings`.
  */
-import { test as base, expect, type Page } from '@playwright/test';
-import { startFramingSite, startJourneyServers, type JourneyServers } from './support-journey/servers.js';
+import { expect, type Page } from '@playwright/test';
+import { startFramingSite, journeyTest } from './support-journey/servers.js';
 import { axeViolations } from './support-journey/axe.js';
 import { connect, consentInPopup, recipientItem } from './support-journey/steps.js';
 
-const test = base.extend<{ servers: JourneyServers }>({
-  // eslint-disable-next-line no-empty-pattern
-  servers: async ({}, use) => {
-    const servers = await startJourneyServers();
-    try {
-      await use(servers);
-    } finally {
-      await servers.close();
-    }
-  },
-});
+const test = journeyTest();
 
 /** Collects uncaught page errors and CSP violations reported on the demo's own pages. */
 function watchProblems(page: Page): string[] {

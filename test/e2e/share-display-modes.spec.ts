@@ -3,22 +3,12 @@
  * `page` (the full page with the provider's header) — each coming back as the product documents return it: only
  * `?token=<JWT>`, the state inside the signed token. The kit routes the result by the JWT's state claim.
  */
-import { test as base, expect, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import { axeViolations } from './support-journey/axe.js';
-import { startJourneyServers, type JourneyServers } from './support-journey/servers.js';
+import { journeyTest } from './support-journey/servers.js';
 import { allow, connect, recipientItem } from './support-journey/steps.js';
 
-const test = base.extend<{ servers: JourneyServers }>({
-  // eslint-disable-next-line no-empty-pattern
-  servers: async ({}, use) => {
-    const servers = await startJourneyServers();
-    try {
-      await use(servers);
-    } finally {
-      await servers.close();
-    }
-  },
-});
+const test = journeyTest();
 
 /** Shares with one recipient through the consent popup; resolves the popup's callback URL and its body class. */
 async function consentIn(page: Page, name: string, integrator: string) {

@@ -2,7 +2,7 @@
  * The script-tag build as a host page uses it: ONE `<script src=".../idconnect-kit.iife.js">` under a strict CSP
  * (nonce + `'strict-dynamic'`, `require-trusted-types-for 'script'`). The script loads the lazy half of the flow from
  * its sibling file `idconnect-kit-flow.js` on demand; these tests prove that this works under that CSP, end to end
- * against a real provider, and that errors made in the sibling are `instanceof IdConnect.IdcError` (one class).
+ * against the reference provider (demo/provider), and that errors made in the sibling are `instanceof IdConnect.IdcError` (one class).
  *
  * Uses the built kit (dist/, or IDC_DIST_DIR): run `npm run build` first.
  */
@@ -13,8 +13,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test as base, expect, type Page } from '@playwright/test';
 import { errorTable } from '../../src/i18n/tables/errors.js';
-import { CLIENT_ID, CLIENT_SECRET, exchange, signInAndConsent, type FlowEvent } from './support/fixtures.js';
-import { closeServer, startProvider, type TestProvider } from './support/provider.js';
+import type { RunningProvider } from '../../demo/provider/index.js';
+import { CLIENT_ID, exchange, integratorClient, signInAndConsent, startE2eProvider, type FlowEvent } from './support/fixtures.js';
+import { closeServer } from './support/integrator.js';
 import { distDir } from './support-journey/servers.js';
 
 const IIFE = 'idconnect-kit.iife.js';
@@ -22,7 +23,7 @@ const SIBLING = 'idconnect-kit-flow.js';
 
 interface Site {
   origin: string;
-  provider: TestProvider;
+  provider: RunningProvider;
 }
 
 /** A host page with one script tag, under a strict CSP, and its callback page; the kit files from dist/. */
@@ -31,17 +32,7 @@ async function startSite(): Promise<Site & { close(): Promise<void> }> {
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const provider = await startProvider({
-    clients: [
-      {
-        client_id: CLIENT_ID,
-        client_secret: CLIENT_SECRET,
-        grant_types: ['authorization_code'],
-        response_types: ['code'],
-        redirect_uris: [`${origin}/callback.html`],
-      },
-    ],
-  });
+  const provider = await startE2eProvider([integratorClient([`${origin}/callback.html`], ['authorization_code'])]);
   server.on('request', async (req, res) => {
     const path = new URL(req.url ?? '/', origin).pathname;
     const kitFile = /^\/kit\/([\w.-]+\.js)$/.exec(path)?.[1];

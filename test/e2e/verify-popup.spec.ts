@@ -1,10 +1,9 @@
 /**
- * The popup flow against a real oidc-provider, in Debian Chromium: the page gets a code, the test's own Node code
+ * The popup flow against the reference provider (demo/provider), in Debian Chromium: the page gets a code, the test's own Node code
  * (playing the integrator backend) exchanges it with the PKCE verifier and gets tokens. Plus the ways a popup ends
  * otherwise: closed by the user, denied, wrong issuer, and a provider with Cross-Origin-Opener-Policy.
  */
-import { test, expect, exchange, flowEvents, signInAndConsent } from './support/fixtures.js';
-import { ACCOUNT } from './support/provider.js';
+import { ACCOUNT, DECLINED_DESCRIPTION, test, expect, exchange, flowEvents, signInAndConsent } from './support/fixtures.js';
 
 test('popup: sign in and consent, the page gets a code, the backend exchanges it for tokens', async ({ page, servers }) => {
   await page.goto(`${servers.integrator.origin}/app.html`);
@@ -48,28 +47,31 @@ test('popup whose callback is the page itself (the default redirectUri): resumeV
   expect(tokens.access_token).toBeTruthy();
 });
 
-test('regression: the provider sends COOP same-origin — the opener handle is severed, the result still arrives by BroadcastChannel', async ({
-  page,
-  servers,
-}) => {
-  servers.provider.setCoop(true);
-  await page.goto(`${servers.integrator.origin}/app.html`);
-  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
-  const popupOpened = page.waitForEvent('popup');
-  await page.getByRole('button', { name: 'Verify with ID' }).click();
-  const popup = await popupOpened;
-  await popup.getByLabel('Email').waitFor();
-  // What makes this case hard: for the opener the popup looks closed while the user is still signing in.
-  await expect
-    .poll(() => page.evaluate(() => (window as unknown as { handle: { popup: Window } }).handle.popup.closed))
-    .toBe(true);
-  await popup.waitForTimeout(3000); // longer than the closed-poll + grace period of a naive implementation
-  await signInAndConsent(popup);
-  const [event] = await flowEvents(page);
-  expect(event!.kind, JSON.stringify(event)).toBe('success');
-  await expect.poll(() => popup.isClosed(), { message: 'the callback closes itself after the ack' }).toBe(true);
-  const { claims } = await exchange(servers.provider.issuer, event!.result!);
-  expect(claims.sub).toBe(ACCOUNT.sub);
+test.describe('provider with COOP', () => {
+  test.use({ providerOptions: { coop: true } });
+
+  test('regression: the provider sends COOP same-origin — the opener handle is severed, the result still arrives by BroadcastChannel', async ({
+    page,
+    servers,
+  }) => {
+    await page.goto(`${servers.integrator.origin}/app.html`);
+    await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+    const popupOpened = page.waitForEvent('popup');
+    await page.getByRole('button', { name: 'Verify with ID' }).click();
+    const popup = await popupOpened;
+    await popup.getByLabel('Email').waitFor();
+    // What makes this case hard: for the opener the popup looks closed while the user is still signing in.
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { handle: { popup: Window } }).handle.popup.closed))
+      .toBe(true);
+    await popup.waitForTimeout(3000); // longer than the closed-poll + grace period of a naive implementation
+    await signInAndConsent(popup);
+    const [event] = await flowEvents(page);
+    expect(event!.kind, JSON.stringify(event)).toBe('success');
+    await expect.poll(() => popup.isClosed(), { message: 'the callback closes itself after the ack' }).toBe(true);
+    const { claims } = await exchange(servers.provider.issuer, event!.result!);
+    expect(claims.sub).toBe(ACCOUNT.sub);
+  });
 });
 
 test('the user closes the popup at the login page: cancel popup_closed, and the button works again', async ({ page, servers }) => {
@@ -91,19 +93,19 @@ test('the user closes the popup at the login page: cancel popup_closed, and the 
   expect(events[1]!.kind).toBe('success');
 });
 
-test('Deny at the consent screen: access_denied with the provider description', async ({ page, servers }) => {
+test('Decline at the consent screen: access_denied with the provider description', async ({ page, servers }) => {
   await page.goto(`${servers.integrator.origin}/app.html`);
   await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
   const popupOpened = page.waitForEvent('popup');
   await page.getByRole('button', { name: 'Verify with ID' }).click();
   const popup = await popupOpened;
-  await signInAndConsent(popup, 'Deny');
+  await signInAndConsent(popup, 'Decline');
   const [event] = await flowEvents(page);
   expect(event).toMatchObject({
     kind: 'error',
     code: 'access_denied',
     oauthError: 'access_denied',
-    oauthErrorDescription: 'The user declined the request.',
+    oauthErrorDescription: DECLINED_DESCRIPTION,
   });
   await expect.poll(() => popup.isClosed()).toBe(true);
 });

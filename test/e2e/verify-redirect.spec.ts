@@ -36,13 +36,13 @@ test('redirect: leave, sign in, return — the result, a clean address bar, then
   await expect(page).toHaveURL(app);
 });
 
-test('redirect: Deny at the provider comes back as access_denied, address bar cleaned', async ({ page, servers }) => {
+test('redirect: Decline at the provider comes back as access_denied, address bar cleaned', async ({ page, servers }) => {
   const app = `${servers.integrator.origin}/app.html`;
   await page.goto(`${app}?mode=redirect`);
   await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
   await page.getByRole('button', { name: 'Verify with ID' }).click();
   await page.waitForURL(`${servers.provider.issuer}/**`);
-  await signInAndConsent(page, 'Deny');
+  await signInAndConsent(page, 'Decline');
   const [event] = await flowEvents(page);
   expect(event).toMatchObject({ kind: 'error', code: 'access_denied', resumed: true });
   await expect(page).toHaveURL(app);

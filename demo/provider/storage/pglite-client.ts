@@ -1,10 +1,12 @@
 /**
  * {@link SqlClient} on PGlite: embedded Postgres in WASM, one connection per process. Its queries are queued
- * one at a time, and a transaction holds the queue until it ends. A data directory is locked while open.
+ * one at a time, and a transaction holds the queue until it ends. A data directory is locked while open, so one
+ * process owns it: the named locks ({@link PgliteClient.lock}) live in that process.
  */
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { KeyedMutex } from '../store.js';
 import { lockDirectory } from './dir-lock.js';
 import type { SqlClient, SqlParam, SqlQueryable, SqlRow } from './sql-client.js';
 
@@ -12,6 +14,7 @@ export class PgliteClient implements SqlClient {
   readonly kind = 'pglite';
   readonly #db: PGlite;
   readonly #unlock: (() => Promise<void>) | undefined;
+  readonly #locks = new KeyedMutex();
 
   private constructor(db: PGlite, unlock: (() => Promise<void>) | undefined) {
     this.#db = db;
@@ -49,6 +52,15 @@ export class PgliteClient implements SqlClient {
           (await tx.query<R>(sql, [...params])).rows,
       }),
     );
+  }
+
+  /**
+   * One process owns a PGlite database (the data directory is locked; an in-memory one is private), so a lock in
+   * this process is a lock on the database. Not a transaction: PGlite's transaction would hold its only
+   * connection, and `fn`'s own queries would wait for it forever.
+   */
+  lock<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    return this.#locks.run(name, fn);
   }
 
   async close(): Promise<void> {

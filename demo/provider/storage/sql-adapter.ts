@@ -3,7 +3,7 @@
  * grant id, user code and session uid copied into indexed columns for the lookups oidc-provider makes.
  * oidc-provider asks the factory for one adapter per model name (Session, AccessToken, Grant, …).
  */
-import type { Adapter, AdapterFactory, AdapterPayload } from 'oidc-provider';
+import { errors, type Adapter, type AdapterFactory, type AdapterPayload } from 'oidc-provider';
 import type { SqlQueryable } from './sql-client.js';
 import { expiresAtSql, jsonParam, LIVE, storableText, ttlParam } from './sql-values.js';
 
@@ -53,14 +53,28 @@ export class SqlAdapter implements Adapter {
     return this.#one('user_code', userCode);
   }
 
-  /** Marks the payload `consumed` (epoch seconds, as oidc-provider reads it); the first consumption stays. */
+  /**
+   * Marks the payload `consumed` (epoch seconds, as oidc-provider reads it) in one conditional statement, so of
+   * two concurrent consumers (two token requests with one code, on one instance or two) exactly one gets past it.
+   * oidc-provider reads `consumed` first and calls this just before it issues tokens; the one that finds the row
+   * already consumed (or gone) rejects with `invalid_grant` and nothing is issued. Like oidc-provider's own answer
+   * to a code presented twice, the grant then ends with every token issued under it.
+   */
   async consume(id: string): Promise<void> {
-    await this.#db.query(
+    const won = await this.#db.query(
       `UPDATE oidc_models SET consumed_at = now(),
           payload = payload || jsonb_build_object('consumed', floor(extract(epoch FROM now()))::bigint)
-        WHERE model = $1 AND id = $2 AND consumed_at IS NULL`,
+        WHERE model = $1 AND id = $2 AND consumed_at IS NULL
+        RETURNING 1 AS consumed`,
       [this.model, id],
     );
+    if (won.length === 1) return;
+    const [row] = await this.#db.query<{ grant_id: string | null }>(
+      'SELECT grant_id FROM oidc_models WHERE model = $1 AND id = $2',
+      [this.model, id],
+    );
+    if (row?.grant_id) await revokeGrant(this.#db, row.grant_id);
+    throw new errors.InvalidGrant(`${this.model} ${row ? 'already consumed' : 'not found'}`);
   }
 
   async destroy(id: string): Promise<void> {
@@ -80,6 +94,25 @@ export class SqlAdapter implements Adapter {
     );
     return row ? (JSON.parse(row.payload) as AdapterPayload) : undefined;
   }
+}
+
+/** Models issued under a grant and revoked with it (the Grant itself by its id). */
+export const GRANT_MODELS = [
+  'AccessToken',
+  'AuthorizationCode',
+  'RefreshToken',
+  'DeviceCode',
+  'BackchannelAuthenticationRequest',
+  'PreAuthorizedCode',
+] as const;
+
+/** Ends a grant in one statement: its row and every token row issued under it. */
+export async function revokeGrant(db: SqlQueryable, grantId: string): Promise<void> {
+  await db.query(
+    `DELETE FROM oidc_models
+      WHERE (model IN (${GRANT_MODELS.map((m) => `'${m}'`).join(', ')}) AND grant_id = $1) OR (model = 'Grant' AND id = $1)`,
+    [grantId],
+  );
 }
 
 /** The `adapter` option for oidc-provider's configuration, on one SQL client. */

@@ -17,6 +17,12 @@ export interface SqlClient extends SqlQueryable {
   readonly kind: 'pglite' | 'postgres';
   /** Runs `fn` on one connection between BEGIN and COMMIT; ROLLBACK when it throws. */
   transaction<T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` holding the named lock against every other holder of that name, in this process and in any other
+   * process on the same database. `fn` queries through the client as usual (not inside the lock's transaction).
+   * Locks do not nest.
+   */
+  lock<T>(name: string, fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -25,6 +31,8 @@ export interface ConnectOptions {
   dataDir?: string;
   /** `postgres://` or `postgresql://` URL of a PostgreSQL server (instead of PGlite) */
   url?: string;
+  /** PostgreSQL: connections in the pool; default 10 */
+  poolSize?: number;
 }
 
 export async function connectSql(options: ConnectOptions = {}): Promise<SqlClient> {
@@ -32,7 +40,7 @@ export async function connectSql(options: ConnectOptions = {}): Promise<SqlClien
     if (options.dataDir !== undefined) throw new TypeError('give either a dataDir (PGlite) or a url (PostgreSQL), not both');
     if (!/^postgres(?:ql)?:\/\//i.test(options.url)) throw new TypeError('url must start with postgres:// or postgresql://');
     const { PgPoolClient } = await import('./pg-client.js');
-    return PgPoolClient.connect(options.url);
+    return PgPoolClient.connect(options.url, options.poolSize);
   }
   const { PgliteClient } = await import('./pglite-client.js');
   return PgliteClient.open(options.dataDir);

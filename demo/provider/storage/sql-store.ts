@@ -2,6 +2,7 @@
  * {@link KitStore} on SQL (PGlite or PostgreSQL): one `kit_records` row per (namespace, key), value as jsonb.
  * Every operation is a single statement, so `add` and `take` stay atomic even between processes sharing one
  * server. Expired rows are invisible at once and deleted by `take`, by overwrites and by the periodic sweep.
+ * `withLock` is the client's named lock (an advisory lock on PostgreSQL), shared by every process on the database.
  */
 import type { KitStore } from '../store.js';
 import type { SqlClient } from './sql-client.js';
@@ -63,6 +64,11 @@ export class SqlKitStore implements KitStore {
   async delete(ns: string, key: string): Promise<void> {
     if (!storableText(ns, key)) return;
     await this.#db.query('DELETE FROM kit_records WHERE ns = $1 AND key = $2', [ns, key]);
+  }
+
+  async withLock<T>(ns: string, key: string, fn: () => Promise<T>): Promise<T> {
+    checkStorableText(ns, key);
+    return this.#db.lock(`kit\u0000${ns}\u0000${key}`, fn);
   }
 
   async close(): Promise<void> {

@@ -4,6 +4,7 @@
  * localhost). Ports are picked first so each server knows the others' origins before it starts (redirect URIs,
  * allowed origins).
  */
+import { test as base } from '@playwright/test';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -130,4 +131,22 @@ export async function startFramingSite(urls: Record<string, string>): Promise<{ 
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * A Playwright `test` whose `servers` fixture starts the three demo origins for each test and closes them after;
+ * `providerOptions` adds to the provider's (e.g. `{ dev: true }` for the mail catcher).
+ */
+export function journeyTest(providerOptions: Partial<StartProviderOptions> = {}) {
+  return base.extend<{ servers: JourneyServers }>({
+    // eslint-disable-next-line no-empty-pattern
+    servers: async ({}, use) => {
+      const servers = await startJourneyServers(providerOptions);
+      try {
+        await use(servers);
+      } finally {
+        await servers.close();
+      }
+    },
+  });
 }

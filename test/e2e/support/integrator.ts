@@ -5,11 +5,10 @@
  * package).
  */
 import { existsSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { closeServer } from './provider.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const VERIFY_BUTTON_DEFINE = `${ROOT}src/components/verify-button/define.ts`;
@@ -18,8 +17,11 @@ const VERIFY_BUTTON_DEFINE = `${ROOT}src/components/verify-button/define.ts`;
 export interface IntegratorConfig {
   authority: string;
   clientId: string;
-  /** Answers the page's `/api/share-link?state=…` (the integrator backend asking the provider for a link). */
-  shareLink?: (args: { state: string; redirectUri: string }) => string;
+  /**
+   * Answers the page's `/api/share-link?state=…` (the integrator backend asking the provider for a link). A failure
+   * is answered 502 `{ error }` (the page may have a link of its own, `?link=`).
+   */
+  shareLink?: (args: { state: string; redirectUri: string; displayMode: 'popup' | 'page' }) => Promise<string>;
 }
 
 export interface Integrator {
@@ -83,14 +85,27 @@ export async function startIntegrator(config: IntegratorConfig): Promise<Integra
     if (path === '/elements.html' && files.has('elements.js')) return send(res, 200, 'text/html; charset=utf-8', elementsPage(config));
     if (path === '/api/share-link' && config.shareLink) {
       // The backend registers where the provider sends the browser back: one of our two share return pages.
-      const back = url.searchParams.get('return') === 'page' ? '/share.html' : '/share-callback.html';
-      const link = config.shareLink({ state: url.searchParams.get('state') ?? '', redirectUri: origin + back });
-      return send(res, 200, 'application/json', JSON.stringify({ link }));
+      const page = url.searchParams.get('return') === 'page';
+      const back = page ? '/share.html' : '/share-callback.html';
+      config
+        .shareLink({ state: url.searchParams.get('state') ?? '', redirectUri: origin + back, displayMode: page ? 'page' : 'popup' })
+        .then(
+          (link) => send(res, 200, 'application/json', JSON.stringify({ link })),
+          (err: Error) => send(res, 502, 'application/json', JSON.stringify({ error: err.message })),
+        );
+      return;
     }
     send(res, 404, 'text/plain', 'not found');
   });
 
   return { origin, hasElements: files.has('elements.js'), close: () => closeServer(server) };
+}
+
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string, cache = 'no-store'): void {

@@ -385,6 +385,23 @@ describe('the account page', () => {
     assert.equal(((await refreshed.json()) as { error: string }).error, 'invalid_grant');
   });
 
+  it('Disconnect ends the connection from every browser the user connected from, not just the newest grant', async () => {
+    const first = await connect(provider, { scope: 'openid email share offline_access', prompt: 'consent' });
+    const second = await connect(provider, { scope: 'openid email share offline_access', prompt: 'consent' });
+    assert.notEqual(first.browser, second.browser, 'two browser sessions, two grants');
+    const page = await second.browser.follow('/account');
+    await second.browser.follow('/account/disconnect', { form: { csrf: csrfFrom(page.html), client: 'demo-integrator' } });
+    for (const conn of [first, second]) {
+      assertApiError(await api(provider, '/api/share-token', { forClientId: RECIPIENT.id }, bearer(conn.accessToken)), 401, 'connection_revoked');
+      const refreshed = await fetch(new URL('/token', provider.issuer), {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic('demo-integrator', 'demo-integrator-secret') },
+        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: conn.refreshToken! }),
+      });
+      assert.equal(refreshed.status, 400, 'every refresh token is revoked');
+    }
+  });
+
   it('refuses account forms without the session-bound CSRF token', async () => {
     const conn = await connect(provider);
     const forged = await conn.browser.follow('/account/disconnect', { form: { csrf: 'nope', client: 'demo-integrator' } });

@@ -1,24 +1,26 @@
 /**
  * The SQL storage of the reference provider (demo/provider/storage): the KitStore and oidc-provider adapter
- * behaviours on PGlite, and on a throwaway PostgreSQL server when its binaries are installed; migrations;
- * persistence across a reopen of the data directory; and a provider restart that keeps connect tokens and
- * consents valid and spent share tokens spent.
+ * behaviours on PGlite, and on a throwaway PostgreSQL server when its binaries are installed (else those suites
+ * are skipped, saying why); migrations; named locks, within a process and between processes; persistence across a
+ * reopen of the data directory; and provider restarts on the embedded database that keep accounts (seeded and
+ * signed up), connect tokens, consents and unspent share tokens, and spent share tokens spent. The single-use
+ * and consent rules under concurrency run here on one PGlite instance, and in multi-instance.test.ts on two
+ * instances sharing PostgreSQL.
  */
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import type { AdapterPayload } from 'oidc-provider';
-import type { RunningProvider } from '../../../demo/provider/index.js';
+import { hashPassword } from '../../../demo/provider/accounts.js';
+import { startProvider, type RunningProvider } from '../../../demo/provider/index.js';
 import { openDatabase, type Database } from '../../../demo/provider/storage/database.js';
 import { LOCK_FILE } from '../../../demo/provider/storage/dir-lock.js';
 import { MIGRATIONS, migrate } from '../../../demo/provider/storage/migrations.js';
-import { RECIPIENT, api, assertApiError, basic, connect, consentTo, mintShareToken, start } from './helpers.js';
+import { ALICE, Browser, RECIPIENT, RECIPIENT_2, api, assertApiError, basic, connect, consentTo, csrfFrom, mintShareToken, start } from './helpers.js';
+import { postgresSkipReason, startPostgres, type PostgresCluster } from './support/postgres.js';
+import { exchangeOneCodeManyTimes, installWriteLog, jittery, redeemOneTokenManyTimes, redeemsRaceWithdrawal } from './support/races.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const epochNow = () => Math.floor(Date.now() / 1000);
@@ -94,6 +96,39 @@ function storeBehaviours(db: () => Database): void {
     await store.delete('consent', 'never-there');
   });
 
+  it('withLock: holders of one name take turns, other names run alongside, a failure lets go, locks do not nest', async () => {
+    const { store } = db();
+    let inside = 0;
+    let most = 0;
+    const done: number[] = [];
+    await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        store.withLock('lock', 'one', async () => {
+          inside++;
+          most = Math.max(most, inside);
+          await sleep(3);
+          done.push(i);
+          inside--;
+        }),
+      ),
+    );
+    assert.equal(most, 1, 'never two holders at once');
+    assert.deepEqual(done, [0, 1, 2, 3, 4, 5, 6, 7], 'first come, first served');
+    let release!: () => void;
+    const held = store.withLock('lock', 'one', () => new Promise<void>((resolve) => (release = resolve)));
+    await sleep(20);
+    assert.equal(await store.withLock('lock', 'two', async () => 'ran'), 'ran', 'another name does not wait');
+    release();
+    await held;
+    await assert.rejects(store.withLock('lock', 'one', async () => Promise.reject(new Error('boom'))), /boom/);
+    assert.equal(await store.withLock('lock', 'one', async () => 'free again'), 'free again');
+    await assert.rejects(
+      store.withLock('lock', 'one', () => store.withLock('lock', 'two', async () => 1)),
+      /does not nest/,
+    );
+    assert.equal(await store.withLock('lock', 'two', async () => 'still free'), 'still free');
+  });
+
   it('refuses what it cannot store, and finds nothing under an unstorable key', async () => {
     const { store } = db();
     await assert.rejects(store.set('refuse', 'undefined', undefined), TypeError);
@@ -133,8 +168,13 @@ function adapterBehaviours(db: () => Database): void {
     assert.equal(await devices.findByUserCode('ZZZZ-ZZZZ'), undefined);
   });
 
-  it('adapter: consume marks the payload consumed (epoch seconds), once', async () => {
+  it('adapter: consume marks the payload consumed (epoch seconds) once; a second one is invalid_grant and ends the grant', async () => {
     const codes = db().adapter('AuthorizationCode');
+    const tokens = db().adapter('AccessToken');
+    const grants = db().adapter('Grant');
+    const invalidGrant = (err: any) => err?.name === 'InvalidGrant' && err?.error === 'invalid_grant' && err?.statusCode === 400;
+    await grants.upsert('g-c', { jti: 'g-c', accountId: 'acc-1' }, 3600);
+    await tokens.upsert('at-c', { jti: 'at-c', grantId: 'g-c' }, 3600);
     await codes.upsert('code-c', { jti: 'code-c', grantId: 'g-c' }, 60);
     assert.equal((await codes.find('code-c'))?.consumed, undefined);
     const before = epochNow();
@@ -142,10 +182,19 @@ function adapterBehaviours(db: () => Database): void {
     const consumed = (await codes.find('code-c'))?.consumed as number;
     assert.equal(typeof consumed, 'number');
     assert.ok(consumed >= before - 1 && consumed <= epochNow() + 1, `consumed ${consumed} is now`);
+    assert.ok(await tokens.find('at-c'), 'one consumption ends nothing');
+    await assert.rejects(codes.consume('code-c'), invalidGrant);
+    assert.equal(await grants.find('g-c'), undefined, 'a second consumption ends the grant');
+    assert.equal(await tokens.find('at-c'), undefined, 'with the tokens issued under it');
     await codes.upsert('code-old', { jti: 'code-old', consumed: 1_000_000 }, 60);
-    await codes.consume('code-old');
+    await assert.rejects(codes.consume('code-old'), invalidGrant);
     assert.equal((await codes.find('code-old'))?.consumed, 1_000_000, 'the first consumption stays');
-    await codes.consume('never-issued');
+    await assert.rejects(codes.consume('never-issued'), invalidGrant);
+
+    await codes.upsert('code-race', { jti: 'code-race', grantId: 'g-race' }, 60);
+    const results = await Promise.allSettled(Array.from({ length: 12 }, () => codes.consume('code-race')));
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1, 'exactly one of twelve concurrent consumes wins');
+    for (const r of results) if (r.status === 'rejected') assert.ok(invalidGrant(r.reason), String(r.reason));
   });
 
   it('adapter: destroy deletes one row, revokeByGrantId every row of the grant for that model', async () => {
@@ -338,71 +387,100 @@ describe('the provider on a PGlite data directory', () => {
   });
 });
 
+describe('the provider on the embedded database (startProvider({ database: { dataDir } }))', () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'idc-embedded-'));
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  it('stop and start: seeded and signed-up accounts, consents and an unspent token survive; a spent one stays spent', async () => {
+    const options = { host: '127.0.0.1', port: 0, database: { dataDir: join(dir, 'db') }, keysFile: join(dir, 'keys.json') };
+    const carol = { email: 'carol@example.com', password: 'carol-signed-up-1' };
+    const redeem = (provider: RunningProvider, shareToken: string) =>
+      api(provider, '/api/reuse', { shareToken, levelName: 'basic-kyc-level' }, basic(RECIPIENT.id, RECIPIENT.secret));
+    let carolId = '';
+    let connectToken = '';
+    let spent = '';
+    let unspent = '';
+
+    let provider = await startProvider(options);
+    try {
+      const created = await provider.kit.accounts.create(carol.email, await hashPassword(carol.password));
+      assert.ok(created, 'signed up');
+      carolId = created.id;
+      const alice = await connect(provider);
+      connectToken = alice.accessToken;
+      await consentTo(provider, alice);
+      spent = (await mintShareToken(provider, connectToken)).token;
+      assert.equal((await redeem(provider, spent)).status, 200);
+      unspent = (await mintShareToken(provider, connectToken)).token;
+    } finally {
+      await provider.close();
+    }
+
+    provider = await startProvider(options);
+    try {
+      const { accounts, shares } = provider.kit;
+      assert.equal((await accounts.authenticate(carol.email, carol.password))?.id, carolId, 'the signed-up account signs in');
+      assert.equal((await accounts.findById(carolId))?.verified, false);
+      assert.equal(await accounts.create(carol.email, 'x'), undefined, 'and still holds its address');
+      assert.ok(await accounts.authenticate(ALICE.email, ALICE.password), 'the seeded account is still there');
+      assert.deepEqual(
+        (await shares.consentsOf('acc-alice')).map((c) => c.recipientId),
+        [RECIPIENT.id],
+        'the consent is listed on the account page',
+      );
+      // the signed-up person signs in through the login form of the restarted provider
+      const browser = new Browser(provider.issuer);
+      const accountPage = await browser.follow('/account');
+      const signedIn = await browser.follow(new URL(accountPage.url).pathname + '/login', {
+        form: { email: carol.email, password: carol.password, csrf: csrfFrom(accountPage.html) },
+      });
+      assert.match(signedIn.html, /carol@example\.com/, 'signed in as carol after the restart');
+
+      assert.equal((await mintShareToken(provider, connectToken)).sharingAllowed, true, 'the consent stands');
+      const late = await redeem(provider, unspent);
+      assert.equal(late.status, 200, `minted before the restart, redeemed after: ${JSON.stringify(late.json)}`);
+      assertApiError(await redeem(provider, spent), 400, 'invalid_share_token');
+      assertApiError(await redeem(provider, unspent), 400, 'invalid_share_token');
+    } finally {
+      await provider.close();
+    }
+  });
+
+  it('single use and consent under concurrency, on one instance: redeems, code exchanges, redeems racing a withdrawal', async () => {
+    const db = await openDatabase({ dataDir: join(dir, 'races'), sweepIntervalMs: 0 });
+    // a pause before each store call, so that concurrent requests interleave at every step (see jittery())
+    const provider = await start({ store: jittery(db.store, 6), adapter: db.adapter });
+    try {
+      await installWriteLog((sql, params) => db.client.query(sql, params));
+      const alice = await connect(provider);
+      await consentTo(provider, alice);
+      await redeemOneTokenManyTimes(provider, alice, 50);
+      await exchangeOneCodeManyTimes(provider, 6);
+      await consentTo(provider, alice, RECIPIENT_2.id);
+      const race = await redeemsRaceWithdrawal(provider, (sql, params) => db.client.query(sql, params), alice, RECIPIENT_2);
+      assert.ok(race.succeeded + race.failed === 40);
+    } finally {
+      await provider.close();
+      await db.close();
+    }
+  });
+});
+
 // ---- the same behaviours on a real PostgreSQL server, when one can be started here ----
 
-const PG_BIN = '/usr/lib/postgresql/15/bin';
-const run = promisify(execFile);
-
-/** Postgres refuses to run as root: as root, initdb and the server run as the `postgres` user. */
-function serverUser(): { uid: number; gid: number } | undefined | 'missing' {
-  if (process.getuid?.() !== 0) return undefined;
-  try {
-    const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
-    return { uid: id('-u'), gid: id('-g') };
-  } catch {
-    return 'missing';
-  }
-}
-
-function serverSkipReason(): string | false {
-  if (!existsSync(join(PG_BIN, 'initdb'))) return `no PostgreSQL server binaries in ${PG_BIN}`;
-  if (serverUser() === 'missing') return 'running as root without a postgres user to run the server as';
-  return false;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** initdb + pg_ctl start in `dir` on a loopback port, trust auth; resolves its URL and a stop function. */
-async function startCluster(dir: string): Promise<{ url: string; stop(): Promise<void> }> {
-  const user = serverUser();
-  const as = user && user !== 'missing' ? user : {};
-  if (user && user !== 'missing') await chown(dir, user.uid, user.gid);
-  const data = join(dir, 'data');
-  const pg = (tool: string, args: string[]) =>
-    run(join(PG_BIN, tool), args, { ...as, cwd: dir, env: { PATH: process.env['PATH'] ?? '', LANG: 'C' } });
-  const port = await freePort();
-  await pg('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync']);
-  const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`;
-  await pg('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-o', serverOptions, '-w', 'start']);
-  return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    stop: async () => {
-      await pg('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
-    },
-  };
-}
-
-describe('SQL storage on a PostgreSQL server', { skip: serverSkipReason() }, () => {
-  let dir: string;
-  let cluster: Awaited<ReturnType<typeof startCluster>> | undefined;
+describe('SQL storage on a PostgreSQL server', { skip: postgresSkipReason() }, () => {
+  let cluster: PostgresCluster | undefined;
   let db: Database | undefined;
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'idc-pg-'));
-    cluster = await startCluster(dir);
+    cluster = await startPostgres();
     db = await openDatabase({ url: cluster.url, sweepIntervalMs: 0 });
   });
   after(async () => {
     await db?.close();
     await cluster?.stop();
-    await rm(dir, { recursive: true, force: true });
   });
 
   storeBehaviours(() => db!);
@@ -410,8 +488,7 @@ describe('SQL storage on a PostgreSQL server', { skip: serverSkipReason() }, () 
   migrationBehaviours(() => db!);
 
   it('two processes opening a fresh database at once migrate it once', async () => {
-    await db!.client.query('CREATE DATABASE race');
-    const url = cluster!.url.replace(/\/postgres$/, '/race');
+    const url = await cluster!.createDatabase('race');
     const [a, b] = await Promise.all([openDatabase({ url }), openDatabase({ url })]);
     try {
       const versions = await a.client.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
@@ -420,6 +497,54 @@ describe('SQL storage on a PostgreSQL server', { skip: serverSkipReason() }, () 
       assert.equal(await b.store.take('race', 'k'), 1);
     } finally {
       await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it('withLock between two processes (two pools): they take turns, and a holder whose connection dies lets go', async () => {
+    const other = await openDatabase({ url: cluster!.url, sweepIntervalMs: 0 });
+    try {
+      let inside = 0;
+      let most = 0;
+      await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          (i % 2 ? other : db!).store.withLock('lock', 'shared', async () => {
+            inside++;
+            most = Math.max(most, inside);
+            await sleep(4);
+            inside--;
+          }),
+        ),
+      );
+      assert.equal(most, 1, 'never two holders at once, across the two pools');
+
+      // more locks held at once than half the pool: the rest queue, and the holders still get connections
+      const many = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => db!.store.withLock('lock', `key-${i}`, async () => (await db!.store.get('lock', 'none')) ?? i)),
+      );
+      assert.deepEqual(many, Array.from({ length: 12 }, (_, i) => i));
+
+      let entered!: () => void;
+      let finish!: () => void;
+      const holding = new Promise<void>((resolve) => (entered = resolve));
+      const stuck = other.store.withLock('lock', 'dies', async () => {
+        entered();
+        await new Promise<void>((resolve) => (finish = resolve));
+      });
+      stuck.catch(() => undefined);
+      await holding;
+      const waited = Date.now();
+      const next = db!.store.withLock('lock', 'dies', async () => Date.now() - waited);
+      await sleep(100);
+      // the holder's process "dies": the server ends its connection, and with it the transaction and the lock
+      await db!.client.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid()`,
+      );
+      assert.ok((await next) < 5000, 'the waiter got the lock once the holder was gone');
+      // the holder itself learns it lost the lock only when it ends (its COMMIT fails): see the README's caveat
+      finish();
+      await assert.rejects(stuck);
+    } finally {
+      await other.close();
     }
   });
 });

@@ -1,5 +1,6 @@
 /**
- * exchangeCode() against a real oidc-provider on 127.0.0.1 (security item 25).
+ * exchangeCode() against the reference provider (demo/provider: oidc-provider on 127.0.0.1, its real login and
+ * consent screens) (security item 25).
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -9,14 +10,23 @@ import { exchangeCode } from '../../../src/server/index.js';
 import type { ExchangeCodeOptions, FetchLike , IdcServerError} from '../../../src/server/index.js';
 import type { VerifyResult } from '../../../src/flow/types.js';
 import { closedPort, makeKey, signRaw } from './support/jwks-server.js';
-import { CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, ACCOUNT_ID, pkcePair, startProvider } from './support/provider.js';
-import type { TestProvider } from './support/provider.js';
+import {
+  ACCESS_TOKEN_TTL,
+  ACCOUNT_ID,
+  CLIENT_ID,
+  CLIENT_SECRET,
+  OTHER_REDIRECT_URI,
+  REDIRECT_URI,
+  pkcePair,
+  startReferenceProvider,
+} from './support/reference-provider.js';
+import type { ReferenceProvider } from './support/reference-provider.js';
 import { rejects } from './support/rejects.js';
 
-let op: TestProvider;
+let op: ReferenceProvider;
 
 before(async () => {
-  op = await startProvider();
+  op = await startReferenceProvider();
 });
 
 after(async () => {
@@ -43,7 +53,18 @@ function recordingFetch(): { fetch: FetchLike; urls: string[] } {
 
 const tokenRequests = () => op.requests.get('/token') ?? 0;
 
-describe('exchangeCode against oidc-provider', () => {
+/** A fetch that re-signs the token endpoint's ID token with a new key of the same `kid` and `alg` as the provider's. */
+const resignIdToken: FetchLike = async (url, init) => {
+  const response = await fetch(url, init as RequestInit);
+  if (!url.endsWith('/token')) return response;
+  const body = (await response.json()) as Record<string, string>;
+  const [header, payload] = body.id_token!.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
+  const impostor = await makeKey(header.alg, header.kid); // same kid and alg as the provider's key
+  body.id_token = signRaw(impostor, header, payload);
+  return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+};
+
+describe('exchangeCode against the reference provider', () => {
   it('exchanges a code for tokens with validated ID token claims, discovery and JWKS cached per issuer', async () => {
     const result = await exchangeCode(optionsFor(await op.authorize()));
     assert.equal(typeof result.accessToken, 'string');
@@ -52,7 +73,7 @@ describe('exchangeCode against oidc-provider', () => {
     assert.equal(result.idTokenClaims.iss, op.issuer);
     assert.equal(result.idTokenClaims.aud, CLIENT_ID);
     assert.equal(result.scope, 'openid email');
-    assert.ok(typeof result.expiresIn === 'number' && result.expiresIn > 0 && result.expiresIn <= 600);
+    assert.ok(typeof result.expiresIn === 'number' && result.expiresIn > 0 && result.expiresIn <= ACCESS_TOKEN_TTL);
     assert.equal(result.refreshToken, undefined);
 
     const second = await exchangeCode(optionsFor(await op.authorize()));
@@ -92,16 +113,7 @@ describe('exchangeCode against oidc-provider', () => {
     assert.equal(result.idTokenClaims.nonce, nonce, 'the claim is returned as the provider signed it');
 
     // The signature is still checked on this path: the same token re-signed by another key is refused.
-    const impostor = await makeKey('RS256', 'test-rs256');
-    const resign: FetchLike = async (url, init) => {
-      const response = await fetch(url, init as RequestInit);
-      if (!url.endsWith('/token')) return response;
-      const body = (await response.json()) as Record<string, string>;
-      const [header, payload] = body.id_token!.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
-      body.id_token = signRaw(impostor, header, payload);
-      return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
-    };
-    await rejects(exchangeCode(optionsFor(await op.authorize({ nonce }), { fetch: resign })), 'invalid_id_token');
+    await rejects(exchangeCode(optionsFor(await op.authorize({ nonce }), { fetch: resignIdToken })), 'invalid_id_token');
   });
 
   it('refuses `nonce` and `expectedNonce` that disagree, before any request', async () => {
@@ -149,16 +161,7 @@ describe('exchangeCode against oidc-provider', () => {
   });
 
   it('checks the ID token signature against the provider JWKS (a re-signed ID token is refused)', async () => {
-    const impostor = await makeKey('RS256', 'test-rs256'); // same kid and alg as the provider's key
-    const resign: FetchLike = async (url, init) => {
-      const response = await fetch(url, init as RequestInit);
-      if (!url.endsWith('/token')) return response;
-      const body = (await response.json()) as Record<string, string>;
-      const [header, payload] = body.id_token!.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
-      body.id_token = signRaw(impostor, header, payload);
-      return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
-    };
-    await rejects(exchangeCode(optionsFor(await op.authorize(), { fetch: resign })), 'invalid_id_token');
+    await rejects(exchangeCode(optionsFor(await op.authorize(), { fetch: resignIdToken })), 'invalid_id_token');
   });
 
   it('refuses a second exchange of the same code without sending it again', async () => {
@@ -207,7 +210,7 @@ describe('exchangeCode against oidc-provider', () => {
   });
 
   it('reports invalid_grant for a redirect URI other than the one authorized', async () => {
-    await rejects(exchangeCode(optionsFor(await op.authorize(), { redirectUri: 'https://integrator.example/other' })), 'invalid_grant');
+    await rejects(exchangeCode(optionsFor(await op.authorize(), { redirectUri: OTHER_REDIRECT_URI })), 'invalid_grant');
   });
 
   it('authenticates with client_secret_basic or _post, and reports invalid_client for a wrong secret', async () => {
@@ -236,8 +239,10 @@ describe('exchangeCode against oidc-provider', () => {
   });
 
   it('reports discovery_failed when the issuer in the metadata is not the one asked for', async () => {
-    const localhostIssuer = op.issuer.replace('127.0.0.1', 'localhost');
-    await rejects(exchangeCode(optionsFor(await op.authorize(), { issuer: localhostIssuer })), 'discovery_failed');
+    // the provider listens on 127.0.0.1 and its metadata names http://localhost:<port>
+    const ipIssuer = op.url;
+    assert.notEqual(ipIssuer, op.issuer);
+    await rejects(exchangeCode(optionsFor(await op.authorize(), { issuer: ipIssuer })), 'discovery_failed');
   });
 
   it('refuses plain-http issuers other than localhost without any request', async () => {
@@ -313,7 +318,7 @@ describe('exchangeCode never reveals codes, verifiers, secrets or tokens', () =>
       secrets.push('another-wrong-secret-456');
       await collect(await op.authorize({ nonce: 'nonce-in-id-token' }), { expectedNonce: 'expected-other-nonce' });
       await collect(await op.authorize(), { issuer: `http://127.0.0.1:${await closedPort()}` });
-      await collect(await op.authorize(), { redirectUri: 'https://integrator.example/other' });
+      await collect(await op.authorize(), { redirectUri: OTHER_REDIRECT_URI });
       // A token endpoint that echoes the code and verifier in its error description.
       await collect(await op.authorize(), {
         fetch: async (url, init) => {

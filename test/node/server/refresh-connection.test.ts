@@ -1,5 +1,6 @@
 /**
- * refreshConnection() against a real oidc-provider on 127.0.0.1: a connection made with `offline_access` is refreshed
+ * refreshConnection() against the reference provider (demo/provider: oidc-provider on 127.0.0.1, its real login,
+ * consent and account screens): a connection made with `offline_access` is refreshed
  * with and without rotation; revoked, used, expired and garbage refresh tokens, client and network failures map to
  * stable codes; no refresh token, access token or client secret ever shows up in an error.
  */
@@ -9,27 +10,31 @@ import { after, before, describe, it } from 'node:test';
 import { exchangeCode, refreshConnection } from '../../../src/server/index.js';
 import type { FetchLike, RefreshConnectionOptions , IdcServerError} from '../../../src/server/index.js';
 import { closedPort, makeKey, signRaw } from './support/jwks-server.js';
-import { ACCOUNT_ID, CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, startProvider } from './support/provider.js';
-import type { TestProvider } from './support/provider.js';
+import type { Browser } from '../provider/helpers.js';
+import { ACCESS_TOKEN_TTL, ACCOUNT_ID, CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, startReferenceProvider } from './support/reference-provider.js';
+import type { ReferenceProvider } from './support/reference-provider.js';
 import { rejects } from './support/rejects.js';
 
-let op: TestProvider; // keeps refresh tokens
-let rotating: TestProvider; // rotates them
+let op: ReferenceProvider; // keeps refresh tokens
+let rotating: ReferenceProvider; // rotates them
 
 before(async () => {
-  [op, rotating] = await Promise.all([startProvider(), startProvider({ rotateRefreshTokens: true })]);
+  [op, rotating] = await Promise.all([
+    startReferenceProvider({ rotateRefreshTokens: false }),
+    startReferenceProvider({ rotateRefreshTokens: true }),
+  ]);
 });
 
 after(async () => {
   await Promise.all([op.close(), rotating.close()]);
 });
 
-/** A new connection: an authorization with `offline_access`, exchanged by exchangeCode(). */
-async function connect(provider = op): Promise<{ accessToken: string; refreshToken: string }> {
-  const grant = await provider.authorize({ scope: 'openid email offline_access', prompt: 'consent' });
-  const result = await exchangeCode({ ...grant, issuer: provider.issuer, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
+/** A new connection: an authorization with `offline_access` (a browser of its own), exchanged by exchangeCode(). */
+async function connect(provider = op): Promise<{ accessToken: string; refreshToken: string; browser: Browser }> {
+  const { code, codeVerifier, iss, browser } = await provider.authorize({ scope: 'openid email offline_access', prompt: 'consent' });
+  const result = await exchangeCode({ code, codeVerifier, iss, issuer: provider.issuer, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
   assert.equal(typeof result.refreshToken, 'string');
-  return { accessToken: result.accessToken, refreshToken: result.refreshToken! };
+  return { accessToken: result.accessToken, refreshToken: result.refreshToken!, browser };
 }
 
 function optionsFor(refreshToken: string, extra: Partial<RefreshConnectionOptions> = {}, provider = op): RefreshConnectionOptions {
@@ -37,7 +42,7 @@ function optionsFor(refreshToken: string, extra: Partial<RefreshConnectionOption
 }
 
 /** The provider's userinfo endpoint, called with an access token. */
-async function userinfo(provider: TestProvider, accessToken: string): Promise<{ status: number; sub?: unknown }> {
+async function userinfo(provider: ReferenceProvider, accessToken: string): Promise<{ status: number; sub?: unknown }> {
   const response = await fetch(`${provider.issuer}/me`, { headers: { authorization: `Bearer ${accessToken}` } });
   return { status: response.status, sub: response.ok ? ((await response.json()) as { sub?: unknown }).sub : undefined };
 }
@@ -59,15 +64,15 @@ function tokenEndpointAnswers(status: number, body: string, contentType = 'appli
     url.endsWith('/token') ? new Response(body, { status, headers: { 'content-type': contentType } }) : fetch(url, init as RequestInit);
 }
 
-const tokenRequests = (provider: TestProvider) => provider.requests.get('/token') ?? 0;
+const tokenRequests = (provider: ReferenceProvider) => provider.requests.get('/token') ?? 0;
 
-describe('refreshConnection against oidc-provider', () => {
+describe('refreshConnection against the reference provider', () => {
   it('refreshes a connection into a new working access token, and returns the same refresh token when not rotated', async () => {
     const connection = await connect();
     const result = await refreshConnection(optionsFor(connection.refreshToken));
     assert.notEqual(result.accessToken, connection.accessToken);
     assert.deepEqual(await userinfo(op, result.accessToken), { status: 200, sub: ACCOUNT_ID });
-    assert.ok(typeof result.expiresIn === 'number' && result.expiresIn > 0 && result.expiresIn <= 600);
+    assert.ok(typeof result.expiresIn === 'number' && result.expiresIn > 0 && result.expiresIn <= ACCESS_TOKEN_TTL);
     assert.deepEqual(result.scope.split(' ').sort(), ['email', 'offline_access', 'openid']);
     assert.equal(result.idTokenClaims?.sub, ACCOUNT_ID);
     assert.equal(result.idTokenClaims?.aud, CLIENT_ID);
@@ -109,7 +114,7 @@ describe('refreshConnection against oidc-provider', () => {
 
   it('reports connection_revoked when the user disconnected (grant revoked), and for an unknown refresh token', async () => {
     const connection = await connect();
-    await op.revokeGrant(connection.refreshToken);
+    await op.disconnect(connection);
     const err = await rejects(refreshConnection(optionsFor(connection.refreshToken)), 'connection_revoked');
     assert.equal(err.retryable, false);
     assert.equal(err.oauthError, 'invalid_grant');
@@ -117,7 +122,7 @@ describe('refreshConnection against oidc-provider', () => {
   });
 
   it('reports connection_revoked for an expired refresh token', async () => {
-    const shortLived = await startProvider({ refreshTokenTtl: 1 });
+    const shortLived = await startReferenceProvider({ ttl: { RefreshToken: 1 } });
     try {
       const connection = await connect(shortLived);
       await new Promise((resolve) => setTimeout(resolve, 1_100));
@@ -173,9 +178,9 @@ describe('refreshConnection against oidc-provider', () => {
 
   it('validates a refreshed ID token (signature), and accepts an answer without one', async () => {
     const { refreshToken } = await connect();
-    const impostor = await makeKey('RS256', 'test-rs256'); // same kid and alg as the provider's key
     const resign = editTokenResponse(async (body) => {
       const [header, payload] = String(body.id_token).split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
+      const impostor = await makeKey(header.alg, header.kid); // same kid and alg as the provider's key
       return { ...body, id_token: signRaw(impostor, header, payload) };
     });
     await rejects(refreshConnection(optionsFor(refreshToken, { fetch: resign })), 'invalid_id_token');
@@ -242,10 +247,7 @@ describe('refreshConnection never reveals refresh tokens, access tokens or the c
       const rotated = await connect(rotating);
       const revoked = await connect();
       secrets.push(kept.refreshToken, kept.accessToken, rotated.refreshToken, rotated.accessToken, revoked.refreshToken);
-      await op.revokeGrant(revoked.refreshToken);
-
       await collect(optionsFor(kept.refreshToken, { clientSecret: 'another-wrong-secret-456' }));
-      await collect(optionsFor(revoked.refreshToken));
       await collect(optionsFor('garbage-refresh-token-0123456789'));
       // A rotation whose new tokens are then refused by expectedSubject, and the reuse of the spent token.
       await collect(optionsFor(rotated.refreshToken, { expectedSubject: 'bob-subject-2', fetch: recordTokens }, rotating));
@@ -268,21 +270,24 @@ describe('refreshConnection never reveals refresh tokens, access tokens or the c
           throw new TypeError(`fetch failed: ${String(init.body)} ${JSON.stringify(init.headers)}`);
         },
       }));
-      const impostor = await makeKey('RS256', 'test-rs256');
       await collect(optionsFor(kept.refreshToken, {
         fetch: editTokenResponse(async (body) => {
           secrets.push(String(body.access_token), String(body.id_token));
           const [header, payload] = String(body.id_token).split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
+          const impostor = await makeKey(header.alg, header.kid);
           return { ...body, id_token: signRaw(impostor, header, payload) };
         }),
       }));
+      // last: Disconnect ends every connection alice made to this integrator, `kept` included
+      await op.disconnect(revoked);
+      await collect(optionsFor(revoked.refreshToken));
     } finally {
       Object.assign(console, originals);
     }
 
     assert.deepEqual(
       errors.map((e) => e.code),
-      ['invalid_client', 'connection_revoked', 'connection_revoked', 'invalid_id_token', 'connection_revoked', 'connection_revoked', 'refresh_failed', 'invalid_id_token'],
+      ['invalid_client', 'connection_revoked', 'invalid_id_token', 'connection_revoked', 'connection_revoked', 'refresh_failed', 'invalid_id_token', 'connection_revoked'],
     );
     const dumps = errors.map((e) =>
       [e.message, String(e), e.stack, JSON.stringify(e), inspect(e, { depth: null }), inspect(e, { depth: null, showHidden: true }), e.oauthErrorDescription].join('\n'),
@@ -291,6 +296,6 @@ describe('refreshConnection never reveals refresh tokens, access tokens or the c
     for (const secret of secrets) {
       for (const form of [secret, encodeURIComponent(secret)]) assert.ok(!text.includes(form), 'a secret leaked');
     }
-    assert.match(errors[5]!.oauthErrorDescription ?? '', /\[redacted\]/);
+    assert.match(errors[4]!.oauthErrorDescription ?? '', /\[redacted\]/, 'the echoing endpoint\u2019s description, redacted');
   });
 });
