@@ -207,7 +207,11 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-/** A plausible address: one `@`, no spaces, a dot in the domain, at most 254 characters (RFC 5321). */
+/**
+ * A plausible address a mail server takes: one `@`, a dot in the domain, at most 254 characters (RFC 5321), and none
+ * of the characters that would make it a list, a display name or a header (spaces, controls, `<>,;:"()[]\`).
+ */
 export function isEmailAddress(email: string): boolean {
-  return email.length <= 254 && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email);
+  if (email.length > 254 || [...email].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) return false;
+  return /^[^\s@<>,;:"()[\]\\]+@[^\s@<>,;:"()[\]\\]+\.[^\s@<>,;:"()[\]\\]+$/.test(email);
 }

@@ -4,6 +4,7 @@ export type Locale = (typeof LOCALES)[number];
 
 const en = {
   brand: 'ID account',
+  verifyTooMany: 'You have sent many documents today. Try again tomorrow.',
   loginTitle: 'Sign in',
   loginHeading: 'Sign in to your ID account',
   loginIntro: 'to continue to {client}',
@@ -141,6 +142,7 @@ export type MessageKey = keyof typeof en;
 const tables: Record<Locale, Record<MessageKey, string>> = {
   en,
   de: {
+    verifyTooMany: 'Sie haben heute bereits viele Dokumente gesendet. Versuchen Sie es morgen erneut.',
     brand: 'ID-Konto',
     loginTitle: 'Anmelden',
     loginHeading: 'Bei Ihrem ID-Konto anmelden',
@@ -282,6 +284,7 @@ const tables: Record<Locale, Record<MessageKey, string>> = {
     noExpiry: 'Unbefristet',
   },
   es: {
+    verifyTooMany: 'Hoy ya has enviado muchos documentos. Vuelve a intentarlo mañana.',
     brand: 'Cuenta de ID',
     loginTitle: 'Iniciar sesión',
     loginHeading: 'Inicia sesión en tu cuenta de ID',
@@ -417,6 +420,7 @@ const tables: Record<Locale, Record<MessageKey, string>> = {
     noExpiry: 'Sin caducidad',
   },
   fr: {
+    verifyTooMany: 'Vous avez déjà envoyé de nombreux documents aujourd’hui. Réessayez demain.',
     brand: 'Compte ID',
     loginTitle: 'Se connecter',
     loginHeading: 'Connectez-vous à votre compte ID',
@@ -552,6 +556,7 @@ const tables: Record<Locale, Record<MessageKey, string>> = {
     noExpiry: 'Sans expiration',
   },
   ar: {
+    verifyTooMany: 'لقد أرسلت مستندات كثيرة اليوم. حاول مرة أخرى غدًا.',
     brand: 'حساب الهوية',
     loginTitle: 'تسجيل الدخول',
     loginHeading: 'سجّل الدخول إلى حساب الهوية الخاص بك',

@@ -54,6 +54,13 @@ export function renderLogin(
   );
 }
 
+/** The login page again with 429 and when to try again (`Retry-After`). */
+export function renderThrottled(kit: Kit, res: ServerResponse, details: Interaction, m: Messages, email: string, until: number): void {
+  const seconds = Math.max(1, Math.ceil((until - Date.now()) / 1000));
+  const minutes = String(Math.ceil(seconds / 60));
+  renderLogin(kit, res, details, m, 429, { email, error: m.t('throttledText', { minutes }) }, { 'Retry-After': String(seconds) });
+}
+
 /** The request asks for `share` (an integrator's connection), which only a verified account may grant (§37). */
 function asksForShare(details: Interaction): boolean {
   return String(details.params['scope'] ?? '').split(' ').includes('share');
@@ -63,7 +70,7 @@ async function grantConsent(kit: Kit, details: Interaction): Promise<Interaction
   const accountId = details.session?.accountId;
   const clientId = String(details.params['client_id']);
   if (!accountId) throw new HttpError(400, 'login_required', 'no signed-in account');
-  if (asksForShare(details) && !(await kit.accounts.findById(accountId))?.verified) {
+  if (asksForShare(details) && !(await kit.verification.isVerified(accountId))) {
     throw new HttpError(403, 'not_verified', 'a grant with share needs a verified account');
   }
   const existing = details.grantId ? await kit.provider.Grant.find(details.grantId) : undefined;
@@ -118,8 +125,8 @@ const show: Handler = async (kit, req, res, [uid]) => {
   const { details, m } = await interactionFor(kit, req, res, uid!);
   if (details.prompt.name === 'login') return renderLogin(kit, res, details, m);
   if (details.prompt.name === 'consent') {
-    const account = details.session?.accountId ? await kit.accounts.findById(details.session.accountId) : undefined;
-    if (account && !account.verified && asksForShare(details)) {
+    const accountId = details.session?.accountId;
+    if (accountId && asksForShare(details) && !(await kit.verification.isVerified(accountId))) {
       // a new or unverified account verifies first; the review page brings the user back here
       return redirect(res, `/verify?return=${encodeURIComponent(`/interaction/${details.uid}`)}`);
     }
@@ -146,20 +153,13 @@ const submitLogin: Handler = async (kit, req, res, [uid]) => {
   if (!email || !password || email.length > 254 || password.length > 1024) {
     return renderLogin(kit, res, details, m, 400, { email: email.slice(0, 254), error: m.t('errorMissing') });
   }
+  // counted before any password hash is computed, atomically, so concurrent guesses cannot pass the limit (§36)
   const address = clientAddress(kit, req);
-  const blockedUntil = await kit.throttle.blockedUntil(email, address);
-  if (blockedUntil !== undefined) {
-    // refused before any password hash is computed (§36)
-    const seconds = Math.max(1, Math.ceil((blockedUntil - Date.now()) / 1000));
-    const minutes = String(Math.ceil(seconds / 60));
-    return renderLogin(kit, res, details, m, 429, { email, error: m.t('throttledText', { minutes }) }, { 'Retry-After': String(seconds) });
-  }
+  const attempt = await kit.throttle.reserve(email, address);
+  if (!attempt.ok) return renderThrottled(kit, res, details, m, email, attempt.until);
   const account = await kit.accounts.authenticate(email, password);
-  if (!account) {
-    await kit.throttle.recordFailure(email, address);
-    return renderLogin(kit, res, details, m, 401, { email, error: m.t('errorCredentials') });
-  }
-  await kit.throttle.recordSuccess(email);
+  if (!account) return renderLogin(kit, res, details, m, 401, { email, error: m.t('errorCredentials') });
+  await kit.throttle.release(email, address, attempt.stamp);
   await kit.provider.interactionFinished(
     req,
     res,

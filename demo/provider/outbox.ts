@@ -39,6 +39,8 @@ export class MemoryOutbox implements Outbox {
   }
 
   async claimDue(now: number, limit: number, leaseMs: number): Promise<Delivery[]> {
+    // finished rows are kept an hour (for tests and the demo to read), then dropped: memory stays bounded
+    for (const [id, row] of this.#rows) if ((row.deliveredAt ?? row.gaveUpAt ?? now) < now - 3600_000) this.#rows.delete(id);
     const due = [...this.#rows.values()]
       .filter((r) => !r.deliveredAt && !r.gaveUpAt && r.nextAttemptAt <= now && (r.leaseUntil ?? 0) < now)
       .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt)

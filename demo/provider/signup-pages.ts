@@ -6,12 +6,12 @@
  * account or not (docs/security.md §36).
  */
 import type { ServerResponse } from 'node:http';
-import { hashPassword, isEmailAddress, normalizeEmail } from './accounts.js';
+import { hashPassword, isEmailAddress } from './accounts.js';
 import { confirmBody, signupBody, type ConfirmView, type SignupView } from './account-views.js';
 import { formField, readForm, redirect } from './http.js';
 import type { Messages } from './i18n.js';
-import { interactionFor, renderLogin } from './interactions.js';
-import { htmlRoute, originOf, sendMessagePage, type Handler, type Kit } from './kit.js';
+import { interactionFor, renderLogin, renderThrottled } from './interactions.js';
+import { clientAddress, htmlRoute, originOf, sendMessagePage, type Handler, type Kit } from './kit.js';
 import { newNonce, page, sendHtml } from './views.js';
 
 type Details = Awaited<ReturnType<typeof interactionFor>>['details'];
@@ -77,6 +77,12 @@ const submitSignup: Handler = async (kit, req, res, [uid]) => {
   if (!isEmailAddress(email)) errors.email = m.t('errorEmail');
   if (password.length < MIN_PASSWORD || password.length > MAX_PASSWORD) errors.password = m.t('errorPasswordShort');
   if (errors.email || errors.password) return renderSignup(kit, res, details, m, 400, { email: email.slice(0, 254), errors });
+  // a sign-up counts as an attempt of the address (and of the typed e-mail), before any password hash is spent
+  const attempt = await kit.throttle.reserve(email, clientAddress(kit, req));
+  if (!attempt.ok) {
+    const minutes = String(Math.max(1, Math.ceil((attempt.until - Date.now()) / 60_000)));
+    return renderSignup(kit, res, details, m, 429, { email, errors: { form: m.t('throttledText', { minutes }) } });
+  }
   // hashed whether or not the address is taken, so both take the same time
   const passwordHash = await hashPassword(password);
   const accountExists = (await kit.accounts.findByEmail(email)) !== undefined;
@@ -111,6 +117,8 @@ const submitEmailCode: Handler = async (kit, req, res, [uid]) => {
     return renderLogin(kit, res, details, m, 403, { email, error: m.t('errorForm') });
   }
   if (!isEmailAddress(email)) return renderLogin(kit, res, details, m, 400, { email: email.slice(0, 254), error: m.t('errorEmail') });
+  const attempt = await kit.throttle.reserve(email, clientAddress(kit, req));
+  if (!attempt.ok) return renderThrottled(kit, res, details, m, email, attempt.until);
   const accountExists = (await kit.accounts.findByEmail(email)) !== undefined;
   const started = await startCode(kit, details.uid, { purpose: 'login', email, accountExists, m });
   if (started !== 'ok') return renderLogin(kit, res, details, m, started.status, { email, error: started.error });
@@ -145,7 +153,6 @@ const submitConfirm: Handler = async (kit, req, res, [uid]) => {
     accountId = (await kit.accounts.findByEmail(result.email))?.id;
   }
   if (!accountId) return renderLogin(kit, res, details, m, 409, { email: result.email, error: m.t('signupFailed') });
-  await kit.throttle.recordSuccess(normalizeEmail(result.email));
   await kit.provider.interactionFinished(
     req,
     res,

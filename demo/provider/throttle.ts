@@ -18,6 +18,23 @@ export const LOGIN_LIMITS: ThrottleLimits = { perAccount: 5, perAddress: 20, win
 /** Failure times (epoch ms) of one key inside the window. */
 type Failures = number[];
 
+/**
+ * The key of a client address: an IPv4 address as it is (v4-mapped IPv6 unwrapped), an IPv6 address by its /64 —
+ * one host usually holds a whole /64, so counting single IPv6 addresses would count nothing.
+ */
+export function addressKey(address: string): string {
+  const v4 = /^(?:::ffff:)?(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address);
+  if (v4) return v4[1]!;
+  if (!address.includes(':')) return address;
+  const [head = '', tail] = address.toLowerCase().split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? left : [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+}
+
+export type Reservation = { ok: true; stamp: number } | { ok: false; until: number };
+
 export class LoginThrottle {
   readonly #store: KitStore;
   readonly #limits: ThrottleLimits;
@@ -30,41 +47,57 @@ export class LoginThrottle {
   #keys(email: string, address: string): [string, number][] {
     return [
       [`account:${normalizeEmail(email)}`, this.#limits.perAccount],
-      [`address:${address}`, this.#limits.perAddress],
+      [`address:${addressKey(address)}`, this.#limits.perAddress],
     ];
   }
 
-  async #failures(key: string, now: number): Promise<Failures> {
+  async #attempts(key: string, now: number): Promise<Failures> {
     const since = now - this.#limits.windowSecs * 1000;
     return ((await this.#store.get<Failures>('throttle', key)) ?? []).filter((t) => t > since);
   }
 
-  /** When the next attempt is allowed (epoch ms), or undefined when this one may go ahead. */
-  async blockedUntil(email: string, address: string, now = Date.now()): Promise<number | undefined> {
-    let until: number | undefined;
-    for (const [key, limit] of this.#keys(email, address)) {
-      const failures = await this.#failures(key, now);
-      if (failures.length >= limit) {
-        // the attempt that falls out of the window first frees a slot
-        const freed = failures[failures.length - limit]! + this.#limits.windowSecs * 1000;
-        until = Math.max(until ?? 0, freed);
-      }
-    }
-    return until;
+  /** When the attempt that falls out of the window first frees a slot. */
+  #freedAt(attempts: Failures, limit: number): number {
+    return attempts[attempts.length - limit]! + this.#limits.windowSecs * 1000;
   }
 
-  async recordFailure(email: string, address: string, now = Date.now()): Promise<void> {
+  /**
+   * Counts an attempt before it is made, for the account and for the client address, each under its key's lock:
+   * so concurrent attempts (on any instance) can never be more than the limits allow. Refused (`ok: false`, with
+   * when to try again) when either is used up; nothing is counted then. A successful attempt is handed back with
+   * {@link release}; a failed one stays counted.
+   */
+  async reserve(email: string, address: string, now = Date.now()): Promise<Reservation> {
+    const taken: string[] = [];
     for (const [key, limit] of this.#keys(email, address)) {
-      // under the key's lock, so failures landing at once on several instances are all counted
-      await withStoreLock(this.#store, 'throttle', key, async () => {
-        const failures = [...(await this.#failures(key, now)), now].slice(-limit);
-        await this.#store.set('throttle', key, failures, this.#limits.windowSecs);
+      const until = await withStoreLock(this.#store, 'throttle', key, async () => {
+        const attempts = await this.#attempts(key, now);
+        if (attempts.length >= limit) return this.#freedAt(attempts, limit);
+        await this.#store.set('throttle', key, [...attempts, now], this.#limits.windowSecs);
+        return undefined;
       });
+      if (until !== undefined) {
+        for (const done of taken) await this.#remove(done, now);
+        return { ok: false, until };
+      }
+      taken.push(key);
     }
+    return { ok: true, stamp: now };
   }
 
-  /** A successful sign-in clears the account's count (the address keeps its own). */
-  async recordSuccess(email: string): Promise<void> {
-    await this.#store.delete('throttle', `account:${normalizeEmail(email)}`);
+  async #remove(key: string, stamp: number): Promise<void> {
+    await withStoreLock(this.#store, 'throttle', key, async () => {
+      const attempts = await this.#attempts(key, Date.now());
+      const at = attempts.indexOf(stamp);
+      if (at >= 0) attempts.splice(at, 1);
+      await this.#store.set('throttle', key, attempts, this.#limits.windowSecs);
+    });
+  }
+
+  /** A successful attempt: the account's count starts afresh, and the address gets its reservation back. */
+  async release(email: string, address: string, stamp: number): Promise<void> {
+    const [[accountKey], [address_]] = this.#keys(email, address) as [[string, number], [string, number]];
+    await this.#store.delete('throttle', accountKey);
+    await this.#remove(address_, stamp);
   }
 }

@@ -382,6 +382,8 @@ export function sanitizeImage(bytes: Buffer, options: SanitizeOptions = {}): San
   }
 
   if (jpegHeader) {
+    // each scan of a progressive JPEG walks every block of the frame again: a few bytes a scan, seconds of work
+    if (jpegScanCount(bytes) > MAX_JPEG_SCANS) throw unreadable(`the image has more than ${MAX_JPEG_SCANS} scans`);
     const pixels = decodeJpeg(bytes, jpegHeader, maxPixels);
     const upright = orient(pixels, width, height, jpegHeader.orientation);
     const out = jpeg.encode({ data: upright.data, width: upright.width, height: upright.height }, JPEG_QUALITY);
@@ -390,6 +392,39 @@ export function sanitizeImage(bytes: Buffer, options: SanitizeOptions = {}): San
   const pixels = decodePng(bytes, pngHeader!);
   const out = encodePng(pixels, width, height);
   return { type, width, height, bytes: out };
+}
+
+/** Real progressive JPEGs use about 10 scans; each one costs a full walk of the frame. */
+export const MAX_JPEG_SCANS = 64;
+
+/**
+ * How many scans (SOS segments) a JPEG holds, counted by walking its segments — the entropy-coded data after each
+ * SOS is skipped up to the next marker (0xFF followed by anything but 0x00 or a restart marker). Stops counting
+ * past `MAX_JPEG_SCANS`.
+ */
+export function jpegScanCount(bytes: Uint8Array): number {
+  let scans = 0;
+  let i = 2; // after SOI
+  while (i + 3 < bytes.length && scans <= MAX_JPEG_SCANS) {
+    if (bytes[i] !== 0xff) return scans; // not at a marker: malformed, the decoder will say so
+    const marker = bytes[i + 1]!;
+    if (marker === 0xff) {
+      i++; // fill byte
+      continue;
+    }
+    if (marker === 0xd9) return scans; // EOI
+    if (marker >= 0xd0 && marker <= 0xd7) {
+      i += 2;
+      continue;
+    }
+    const length = (bytes[i + 2]! << 8) | bytes[i + 3]!;
+    i += 2 + length;
+    if (marker !== 0xda) continue;
+    scans++;
+    // entropy-coded data: up to the next marker that is not a stuffed 0xFF00 or a restart marker
+    while (i + 1 < bytes.length && !(bytes[i] === 0xff && bytes[i + 1] !== 0x00 && (bytes[i + 1]! < 0xd0 || bytes[i + 1]! > 0xd7))) i++;
+  }
+  return scans;
 }
 
 /** RGBA pixels of a baseline/extended/progressive 8-bit JPEG, decoded under a memory cap derived from its header. */

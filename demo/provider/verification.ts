@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { documentStatus, type Accounts, type VerifiedDocument } from './accounts.js';
-import type { KitStore } from './store.js';
+import { withStoreLock, type KitStore } from './store.js';
 import type { SanitizedImage } from './uploads.js';
 
 export const IDENTITY_DOCUMENT_TYPES = ['passport', 'id_card', 'driving_license'] as const;
@@ -135,6 +135,29 @@ export class Verification {
     this.#store = deps.store;
     this.#accounts = deps.accounts;
     this.#delayMs = deps.reviewDelayMs ?? 2000;
+  }
+
+  /**
+   * Verified now: a verified identity document that has not expired (§37). Read from the documents each time, so an
+   * account whose only identity document expired since its review is not verified any more.
+   */
+  async isVerified(accountId: string): Promise<boolean> {
+    await this.current(accountId); // a review that came due is decided first
+    return hasValidIdentity(await this.#accounts.documents(accountId));
+  }
+
+  /** Submissions an account may make in a day: every one stores an image and costs a decode. */
+  static readonly SUBMISSIONS_PER_DAY = 10;
+
+  /** Counts a submission; false when the account used up its day's submissions (nothing counted then). */
+  async countSubmission(accountId: string, now = Date.now()): Promise<boolean> {
+    return withStoreLock(this.#store, 'review', `submits:${accountId}`, async () => {
+      const dayAgo = now - 86_400_000;
+      const times = ((await this.#store.get<number[]>('review', `submits:${accountId}`)) ?? []).filter((t) => t > dayAgo);
+      if (times.length >= Verification.SUBMISSIONS_PER_DAY) return false;
+      await this.#store.set('review', `submits:${accountId}`, [...times, now], 86_400);
+      return true;
+    });
   }
 
   /** Stores the document (pending) and its cleaned image, and opens a review of it. */

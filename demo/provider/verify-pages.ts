@@ -83,6 +83,15 @@ const submitVerify: Handler = async (kit, req, res, _params, url) => {
   }
   const account = session.account;
   const csrf = kit.csrf.token('verify', session.uid, account.id);
+  // one review at a time, and a few a day: each submission stores an image and costs a decode
+  if ((await kit.verification.current(account.id))?.status === 'pending') {
+    req.resume();
+    return redirect(res, withReturn('/verify/review', back));
+  }
+  if (!(await kit.verification.countSubmission(account.id))) {
+    req.resume();
+    return renderForm(kit, res, m, back, csrf, 429, { formError: m.t('verifyTooMany') });
+  }
   let form;
   try {
     form = await readMultipartForm(req, { maxFileBytes: MAX_IMAGE_BYTES, fileFields: ['front'] });

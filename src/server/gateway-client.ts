@@ -593,6 +593,10 @@ function headerValue(headers: WebhookHeaders, name: string): string | undefined 
   return values.length === 1 && typeof values[0] === 'string' ? values[0] : undefined;
 }
 
+/** The provider retries a delivery for up to 24 hours; a webhook older than that (plus slack) is a replay. */
+const WEBHOOK_MAX_AGE_MS = 25 * 3600_000;
+const WEBHOOK_CLOCK_SKEW_MS = 5 * 60_000;
+
 function verifyWebhook(secret: string, rawBody: unknown, headers: unknown): GatewayWebhookEvent {
   let bytes: Uint8Array;
   if (typeof rawBody === 'string') bytes = Buffer.from(rawBody, 'utf8');
@@ -625,8 +629,14 @@ function verifyWebhook(secret: string, rawBody: unknown, headers: unknown): Gate
   }
   if (!fieldIs(event, 'object')) throw invalid('The webhook body is not a JSON object.');
   const body = event as Json;
-  if (body['deliveryId'] !== undefined && body['deliveryId'] !== deliveryId) {
-    throw invalid('The webhook body names another delivery than its "Idc-Delivery" header.');
+  // The delivery id and the event time are inside the signed body: a captured delivery cannot be replayed under
+  // a new id, nor long after the provider stopped retrying it.
+  if (body['deliveryId'] !== deliveryId) {
+    throw invalid('The signed body does not name the delivery of its "Idc-Delivery" header.');
+  }
+  const createdAt = typeof body['createdAt'] === 'string' ? Date.parse(body['createdAt']) : Number.NaN;
+  if (!Number.isFinite(createdAt) || createdAt > Date.now() + WEBHOOK_CLOCK_SKEW_MS || Date.now() - createdAt > WEBHOOK_MAX_AGE_MS) {
+    throw invalid('The webhook carries no event time, or one outside the provider\u2019s retry window.');
   }
   if (body['type'] !== 'applicantReviewed') throw invalid('The webhook is not an event type this kit knows.');
   const wrong = wrongFields(body, APPLICANT_REVIEWED_FIELDS);

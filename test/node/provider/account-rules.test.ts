@@ -9,7 +9,9 @@ import { EmailCodes } from '../../../demo/provider/email-codes.js';
 import { messages } from '../../../demo/provider/i18n.js';
 import type { Mailer, OutgoingMail } from '../../../demo/provider/mail.js';
 import { MemoryKitStore } from '../../../demo/provider/store.js';
-import { LoginThrottle } from '../../../demo/provider/throttle.js';
+import { addressKey, LoginThrottle } from '../../../demo/provider/throttle.js';
+import { Accounts } from '../../../demo/provider/accounts.js';
+import { Verification } from '../../../demo/provider/verification.js';
 
 const m = messages('en');
 
@@ -90,20 +92,50 @@ describe('e-mail codes', () => {
 });
 
 describe('login throttle', () => {
-  it('blocks an account after 5 failures and an address after 20, for the rest of the 15-minute window', async () => {
+  it('allows 5 attempts per account and 20 per address in 15 minutes; a success hands its slot back', async () => {
     const store = new MemoryKitStore();
     const throttle = new LoginThrottle(store);
     const t0 = Date.now();
-    for (let i = 0; i < 5; i++) {
-      assert.equal(await throttle.blockedUntil('Alice@Example.com', '10.0.0.1', t0 + i), undefined);
-      await throttle.recordFailure('alice@example.com', '10.0.0.1', t0 + i);
-    }
-    assert.equal(await throttle.blockedUntil('alice@example.com', '10.0.0.9', t0 + 10), t0 + 900_000, 'the account, from any address');
-    assert.equal(await throttle.blockedUntil('alice@example.com', '10.0.0.9', t0 + 900_000), undefined, 'the window moved on');
-    for (let i = 0; i < 20; i++) await throttle.recordFailure(`user${i}@example.org`, '10.0.0.2', t0);
-    assert.ok(await throttle.blockedUntil('someone@example.org', '10.0.0.2', t0 + 1), 'the address, for any account');
-    await throttle.recordSuccess('ALICE@example.com');
-    assert.equal(await throttle.blockedUntil('alice@example.com', '10.0.0.9', t0 + 10), undefined, 'a success clears the account');
+    for (let i = 0; i < 5; i++) assert.equal((await throttle.reserve('Alice@Example.com', '10.0.0.1', t0 + i)).ok, true);
+    const blocked = await throttle.reserve('alice@example.com', '10.0.0.9', t0 + 10);
+    assert.deepEqual(blocked, { ok: false, until: t0 + 900_000 }, 'the account, from any address');
+    assert.equal((await throttle.reserve('alice@example.com', '10.0.0.9', t0 + 900_001)).ok, true, 'the window moved on');
+    for (let i = 0; i < 20; i++) await throttle.reserve(`user${i}@example.org`, '10.0.0.2', t0);
+    assert.equal((await throttle.reserve('someone@example.org', '10.0.0.2', t0 + 1)).ok, false, 'the address, for any account');
+    const ok = await throttle.reserve('bob@example.org', '10.0.0.3', t0);
+    assert.ok(ok.ok);
+    for (let i = 0; i < 3; i++) await throttle.reserve('bob@example.org', '10.0.0.3', t0);
+    await throttle.release('bob@example.org', '10.0.0.3', ok.stamp);
+    for (let i = 0; i < 5; i++) assert.equal((await throttle.reserve('bob@example.org', '10.0.0.4', t0)).ok, true, 'a success starts the account afresh');
+    await store.close();
+  });
+
+  it('never lets concurrent attempts pass the limit (each is counted before it is made)', async () => {
+    const store = new MemoryKitStore();
+    const throttle = new LoginThrottle(store);
+    const results = await Promise.all(Array.from({ length: 40 }, () => throttle.reserve('target@example.org', '10.0.0.5')));
+    assert.equal(results.filter((r) => r.ok).length, 5);
+    await store.close();
+  });
+
+  it('counts an IPv6 client by its /64 and unwraps v4-mapped addresses', () => {
+    assert.equal(addressKey('2001:db8:1:2:aaaa::1'), '2001:db8:1:2::/64');
+    assert.equal(addressKey('2001:0db8:0001:0002:ffff:ffff:ffff:ffff'), '2001:db8:1:2::/64');
+    assert.equal(addressKey('2001:db8::1'), '2001:db8:0:0::/64');
+    assert.equal(addressKey('::ffff:127.0.0.1'), '127.0.0.1');
+    assert.equal(addressKey('192.0.2.7'), '192.0.2.7');
+  });
+});
+
+describe('verification submissions', () => {
+  it('allow 10 a day per account (each stores an image and costs a decode)', async () => {
+    const store = new MemoryKitStore();
+    const verification = new Verification({ store, accounts: new Accounts(store) });
+    const t0 = Date.now();
+    for (let i = 0; i < Verification.SUBMISSIONS_PER_DAY; i++) assert.equal(await verification.countSubmission('acc-1', t0 + i), true);
+    assert.equal(await verification.countSubmission('acc-1', t0 + 100), false);
+    assert.equal(await verification.countSubmission('acc-2', t0 + 100), true, 'per account');
+    assert.equal(await verification.countSubmission('acc-1', t0 + 86_400_001), true, 'a day later');
     await store.close();
   });
 });

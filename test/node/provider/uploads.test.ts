@@ -12,6 +12,8 @@ import { PNG } from 'pngjs';
 import { HttpError, sendJson, sendJsonError } from '../../../demo/provider/http.js';
 import {
   imageDimensions,
+  jpegScanCount,
+  MAX_JPEG_SCANS,
   readMultipartForm,
   sanitizeImage,
   sendImage,
@@ -209,6 +211,20 @@ const GPS = 'GPS 48.858370 N, 2.294481 E - secret location';
 // sanitizeImage
 
 describe('sanitizeImage', () => {
+  it('refuses a JPEG with more scans than any real photo, before decoding (each scan re-walks the frame)', () => {
+    const photo = makeJpeg(640, 400);
+    assert.equal(jpegScanCount(photo), 1);
+    // a scan header with no entropy data is a few bytes: a small file that would cost the decoder seconds
+    const scan = Buffer.from([0xff, 0xda, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x3f, 0x00]);
+    const bomb = Buffer.concat([photo.subarray(0, photo.length - 2), ...Array(MAX_JPEG_SCANS + 10).fill(scan), Buffer.from([0xff, 0xd9])]);
+    assert.ok(jpegScanCount(bomb) > MAX_JPEG_SCANS);
+    assert.ok(bomb.length < photo.length + 1000);
+    assert.throws(
+      () => sanitizeImage(bomb),
+      (err: unknown) => err instanceof HttpError && err.code === 'unreadable_image' && /more than 64 scans/.test(err.message),
+    );
+  });
+
   it('strips EXIF (GPS), ICC, XMP, comments and appended data from a JPEG and keeps the picture', () => {
     const original = makeJpeg(640, 400);
     const dirty = Buffer.concat([

@@ -277,6 +277,8 @@ describe('verifyWebhook', () => {
     externalUserId: 'bank-user-1',
     levelName: LEVEL,
     review: { answer: 'GREEN', rejectLabels: [] },
+    deliveryId: 'whd_delivery-1',
+    createdAt: new Date().toISOString(),
   };
   const body = JSON.stringify(event);
   const headers = (raw: string | Uint8Array = body, extra: Record<string, string> = {}) => ({
@@ -340,6 +342,12 @@ describe('verifyWebhook', () => {
       JSON.stringify({ ...event, review: { answer: 'RED', rejectLabels: [1] } }),
       JSON.stringify({ ...event, review: undefined }),
       JSON.stringify({ ...event, deliveryId: 'whd_another' }),
+      JSON.stringify({ ...event, deliveryId: undefined }),
+      JSON.stringify({ ...event, createdAt: undefined }),
+      JSON.stringify({ ...event, createdAt: 'yesterday' }),
+      // signed, but older than the provider's 24 h of retries: a replay
+      JSON.stringify({ ...event, createdAt: new Date(Date.now() - 26 * 3600_000).toISOString() }),
+      JSON.stringify({ ...event, createdAt: new Date(Date.now() + 3600_000).toISOString() }),
     ];
     for (const raw of bad) assert.throws(signed(raw), { code: 'invalid_webhook' }, raw);
     const invalidUtf8 = Buffer.from([0x7b, 0xff, 0x7d]);
