@@ -1,5 +1,7 @@
 // ESLint flat config: typescript-eslint for every TS file, the Lit and web-component rules for the elements,
-// Node globals for scripts, config files, the demo's servers and the Node tests.
+// Node globals for scripts, config files, the demo's servers and the Node tests, and the kit's two layout rules
+// (docs/architecture.md, "Rules"): `idc/lazy-boundary` and `idc/callback-leaf`.
+import { dirname, relative, resolve } from 'node:path';
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
@@ -12,6 +14,81 @@ const noOnly = ['describe', 'it', 'test', 'suite', 'context'].map((object) => ({
   property: 'only',
   message: 'Remove .only: it skips every other test in CI.',
 }));
+
+const ROOT = import.meta.dirname;
+const LAZY = 'src/flow/lazy/';
+/** The one module outside src/flow/lazy/ that may load it, and what it may load. */
+const LOADER = 'src/flow/first-paint/hand-over.ts';
+const LAZY_ENTRY = 'src/flow/lazy/index.ts';
+
+/** The project-relative path an import of `source` from the file being linted points at (`.js` read as `.ts`). */
+function target(context, source) {
+  if (typeof source !== 'string' || !source.startsWith('.')) return undefined;
+  return relative(ROOT, resolve(dirname(context.filename), source)).replace(/\.js$/, '.ts');
+}
+
+/** Calls `check(node, path, kind)` for every import that stays at run time: static, re-export and dynamic. */
+function runtimeImports(context, check) {
+  const at = (node, kind) => {
+    const path = target(context, node.source?.value);
+    if (path) check(node, path, kind);
+  };
+  return {
+    ImportDeclaration: (node) => node.importKind !== 'type' && at(node, 'static'),
+    ExportNamedDeclaration: (node) => node.source && node.exportKind !== 'type' && at(node, 'static'),
+    ExportAllDeclaration: (node) => node.exportKind !== 'type' && at(node, 'static'),
+    ImportExpression: (node) => at(node, 'dynamic'),
+  };
+}
+
+/**
+ * The kit's layout rules, as a local plugin:
+ * - `lazy-boundary`: nothing outside src/flow/lazy/ imports it at run time — `import type` only — except the loader
+ *   (first-paint/hand-over.ts), with a dynamic `import()` of lazy/index.ts, the one interface. So the buttons' first
+ *   paint cannot grow the lazy half by accident; scripts/size.mjs measures what is left.
+ * - `callback-leaf`: the callback relay (src/callback.ts, src/callback/) imports nothing outside src/callback/, so
+ *   dist/callback.js stays a few hundred bytes and the flow depends on it, never the other way round.
+ */
+const idc = {
+  rules: {
+    'lazy-boundary': {
+      meta: {
+        type: 'problem',
+        docs: { description: 'Only the loader may import the lazy half of the flow (src/flow/lazy/) at run time.' },
+        schema: [],
+        messages: {
+          lazy:
+            '{{path}} is in the lazy half of the flow: outside src/flow/lazy/ import it with `import type` only; ' +
+            'code reaches it through loadLazy() (src/flow/first-paint/hand-over.ts). See docs/architecture.md.',
+        },
+      },
+      create(context) {
+        const self = relative(ROOT, context.filename);
+        if (self.startsWith(LAZY) || !self.startsWith('src/')) return {};
+        return runtimeImports(context, (node, path, kind) => {
+          if (!path.startsWith(LAZY)) return;
+          if (self === LOADER && kind === 'dynamic' && path === LAZY_ENTRY) return;
+          context.report({ node, messageId: 'lazy', data: { path } });
+        });
+      },
+    },
+    'callback-leaf': {
+      meta: {
+        type: 'problem',
+        docs: { description: 'The callback relay imports nothing outside src/callback/.' },
+        schema: [],
+        messages: {
+          leaf: 'The callback relay must stay a leaf (dist/callback.js, a few hundred bytes): {{path}} is outside src/callback/.',
+        },
+      },
+      create(context) {
+        return runtimeImports(context, (node, path) => {
+          if (!path.startsWith('src/callback/')) context.report({ node, messageId: 'leaf', data: { path } });
+        });
+      },
+    },
+  },
+};
 
 export default tseslint.config(
   {
@@ -37,6 +114,17 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': ['error', { disallowTypeAnnotations: false }],
       eqeqeq: ['error', 'always', { null: 'ignore' }],
     },
+  },
+  // The layout rules (docs/architecture.md).
+  {
+    files: ['src/**/*.ts'],
+    plugins: { idc },
+    rules: { 'idc/lazy-boundary': 'error' },
+  },
+  {
+    files: ['src/callback.ts', 'src/callback/**/*.ts'],
+    plugins: { idc },
+    rules: { 'idc/callback-leaf': 'error' },
   },
   // Browser code: the kit, its stories and the browser tests.
   {

@@ -185,6 +185,9 @@ const STEPS = [
   single('type-check (tsc)', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']),
   single('lint (eslint)', bin('eslint'), ['.', '--max-warnings', '0']),
   single('lint (lit-analyzer)', bin('lit-analyzer'), ['src', '--strict', '--maxWarnings', '0']),
+  // No import cycles in src/, dynamic imports included (docs/architecture.md, "Rules"); the lazy-half boundary is
+  // the eslint step's `idc/lazy-boundary`.
+  single('import cycles', process.execPath, ['scripts/check-cycles.mjs']),
   single('build', 'npm', ['run', '--silent', 'build']),
   single('size budgets', process.execPath, ['scripts/size.mjs']),
   counted('dist smoke (Chromium)', join(RESULTS, 'dist.json'), process.execPath, ['scripts/dist-smoke.mjs']),

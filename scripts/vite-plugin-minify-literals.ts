@@ -6,9 +6,9 @@
  * - line numbers stay right (and so source maps): `html` keeps every newline; `css` drops its newlines next to
  *   `{ } ; ,` (elsewhere one becomes a space) and puts them back after the template's closing backtick, where the
  *   JS minifier removes them; indentation and trailing spaces go;
- * - `css`: comments go, runs of spaces become one, spaces next to `{ } ; ,` and after `:` go, `0.5` becomes `.5` and
- *   `#ffffff` `#fff` — never inside quoted strings, and never at the edge of a `${…}` interpolation (a selector could
- *   continue there);
+ * - `css`: comments go, runs of spaces become one, spaces next to `{ } ; ,` and after `:` go, `0.5` becomes `.5`,
+ *   `#ffffff` `#fff` and `[size='small']` `[size=small]` — never inside other quoted strings, and never at the edge
+ *   of a `${…}` interpolation (a selector could continue there);
  * - `html`: only indentation and trailing spaces around newlines go (HTML renders any whitespace run as one space);
  *   templates with `<pre` or `<textarea` are left untouched.
  */
@@ -119,7 +119,12 @@ export function squeezeCss(raw: string, afterExpr: boolean, beforeExpr: boolean)
   // Comments out (keeping their newlines), outside quoted strings.
   const parts = raw.split(/("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')/);
   const squeezed = parts.map((part, i) => {
-    if (i % 2 === 1) return part; // a quoted string: untouched
+    if (i % 2 === 1) {
+      // A quoted string: untouched, unless it is an attribute selector's value that is an identifier ([size='small']
+      // means [size=small]).
+      const ident = /^(['"])(-?[A-Za-z_][\w-]*)\1$/.exec(part);
+      return ident && /\[[\w-]+=$/.test(parts[i - 1]!) && parts[i + 1]!.startsWith(']') ? ident[2]! : part;
+    }
     let s = part.replace(/\/\*[\s\S]*?\*\//g, (c) => '\n'.repeat((c.match(/\n/g) ?? []).length));
     s = squeezeLines(s);
     s = s.replace(/[ \t]{2,}/g, ' ');

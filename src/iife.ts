@@ -2,7 +2,7 @@
  * Entry of `dist/idconnect-kit.iife.js`, the `<script src>` build for integrator pages: registers
  * `<idc-verify-button>` and `<idc-share-button>` and sets `window.IdConnect`. A page adds this one script; the lazy
  * half of the flow (protocol, popup session, error texts) comes on demand from `idconnect-kit-flow.js` next to it
- * (src/flow/load-run.iife.ts), so that file must be deployed alongside.
+ * (src/flow/first-paint/hand-over.ts, built with `__IDC_SCRIPT_TAG__`), so that file must be deployed alongside.
  */
 import './components/verify-button/define.js';
 import './components/share-button/define.js';

@@ -22,7 +22,7 @@ interface Args {
 class PendingPreviewShareButton extends IdcShareButton {
   protected override prepareFlow(): PreparedFlow<ShareConsentResult> {
     const handle: FlowHandle<ShareConsentResult> = { result: new Promise<ShareConsentResult>(() => {}), focus: () => {}, cancel: () => {} };
-    return { launch: () => ({ path: 'redirect' }), proceed: () => handle };
+    return { ready: true, start: () => handle };
   }
 }
 if (!customElements.get('story-pending-share-button')) {

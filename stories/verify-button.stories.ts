@@ -25,7 +25,7 @@ interface Args {
 class PendingPreviewButton extends IdcVerifyButton {
   protected override prepareFlow(): PreparedFlow<VerifyResult> {
     const handle: FlowHandle<VerifyResult> = { result: new Promise<VerifyResult>(() => {}), focus: () => {}, cancel: () => {} };
-    return { launch: () => ({ path: 'redirect' }), proceed: () => handle };
+    return { ready: true, start: () => handle };
   }
 }
 if (!customElements.get('story-pending-verify-button')) {

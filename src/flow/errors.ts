@@ -1,11 +1,23 @@
 /**
- * The kit's one error class and its single table of codes (contract: "Error codes").
+ * The kit's one error class and its single table of codes (contract: "Error codes"), and the cancel that is not an
+ * error. Used by both halves of the flow and part of the public API; imports nothing.
  *
  * Code paths compare `err.code`, never `err.message`. `message` is English for developers and logs; the elements
  * show a localized text from `src/i18n/tables/errors.ts` keyed by the same code.
+ *
+ * One class per page, whichever copy of the kit made the error: the script-tag bundle and its lazily loaded sibling
+ * file each bundle this module (so do two versions of the kit on one page), so `instanceof` and `isIdcError` check a
+ * brand under a registered symbol (`Symbol.for`) rather than the class object. The lazy half that could not load is
+ * such an error too (`LazyLoadFailed`, first-paint/hand-over.ts, made without this table).
  */
 
-import { RunLoadFailed } from './load-failed.js';
+const IDC_ERROR: unique symbol = Symbol.for('idconnect-kit.IdcError');
+const FLOW_CANCELLED: unique symbol = Symbol.for('idconnect-kit.FlowCancelled');
+
+/** Whether `value` carries `brand` (any object, from any copy of the kit). */
+function branded(value: unknown, brand: symbol): boolean {
+  return (value as Record<symbol, unknown> | null | undefined)?.[brand] === true;
+}
 
 export const ERROR_CODES = {
   invalid_config: { retryable: false, message: 'The element is not configured correctly.' },
@@ -35,11 +47,17 @@ export interface IdcErrorDetail {
   oauthErrorDescription?: string;
 }
 
-/** Longest provider error description we keep (security item 11: shown as text, length-capped). */
+/** Longest provider error description we keep (docs/security.md §11: shown as text, length-capped). */
 export const MAX_DESCRIPTION_LENGTH = 300;
 
 export class IdcError extends Error {
+  /** True for an IdcError from any copy of the kit on the page (the brand, not the class object). */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isIdcError(value);
+  }
+
   override readonly name = 'IdcError';
+  readonly [IDC_ERROR] = true;
   readonly code: IdcErrorCode;
   readonly retryable: boolean;
   readonly oauthError?: string;
@@ -68,17 +86,16 @@ export class IdcError extends Error {
 }
 
 /**
- * Wraps anything thrown into an IdcError, keeping the original as `cause`: the lazy half of the flow that could not
- * load is `network`, anything else `fallback`.
+ * Wraps anything thrown into an IdcError, keeping the original as `cause` (the lazy half of the flow that could not
+ * load is already the `network` IdcError), anything else is `fallback`.
  */
 export function toIdcError(err: unknown, fallback: IdcErrorCode = 'provider_error'): IdcError {
-  if (err instanceof IdcError) return err;
-  if (err instanceof RunLoadFailed) return new IdcError('network', { message: err.message, cause: err.cause });
-  return new IdcError(fallback, { cause: err });
+  return isIdcError(err) ? err : new IdcError(fallback, { cause: err });
 }
 
+/** True for an IdcError made by any copy of the kit on the page (`instanceof IdcError` says the same). */
 export function isIdcError(err: unknown): err is IdcError {
-  return err instanceof IdcError;
+  return branded(err, IDC_ERROR);
 }
 
 function capText(text: string, max: number): string {
@@ -103,7 +120,13 @@ export function failureOf(err: unknown): Failure {
  * failure, the element turns it into `idc-cancel` rather than `idc-error`.
  */
 export class FlowCancelled extends Error {
+  /** True for a FlowCancelled from any copy of the kit on the page (see IdcError). */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return branded(value, FLOW_CANCELLED);
+  }
+
   override readonly name = 'FlowCancelled';
+  readonly [FLOW_CANCELLED] = true;
   readonly reason: CancelReason;
 
   constructor(reason: CancelReason, message?: string) {

@@ -1,6 +1,6 @@
 /**
  * `verifyConsentToken()`: the integrator backend checks the provider-signed share-consent JWT that
- * `<idc-share-button>` brought back (security items 19–24), with jose.
+ * `<idc-share-button>` brought back (docs/security.md §19–24), with jose.
  *
  * Order of checks: shape, size and header first, with no network at all (a token cannot make the backend fetch
  * anything); then the signature against the provider's JWKS; then the claims; then, last, the replay store, so a

@@ -3,7 +3,7 @@
  *
  * Backends compare `err.code`, never `err.message`. Messages are English for developers and logs and are built by
  * this module only: they never contain an authorization code, a code verifier, a client secret or a token
- * (security item 25). The `cause` of an error is a sanitised copy (name, code and message of the library error, no
+ * (docs/security.md §25). The `cause` of an error is a sanitised copy (name, code and message of the library error, no
  * response bodies, no claims), so even `util.inspect(err, { depth: null })` prints nothing secret.
  */
 

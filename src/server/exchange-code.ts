@@ -1,11 +1,11 @@
 /**
  * `exchangeCode()`: the integrator backend turns the `code` + `codeVerifier` from `idc-success` into tokens, with
- * openid-client 6 doing discovery, PKCE, client authentication and ID token validation (security item 25).
+ * openid-client 6 doing discovery, PKCE, client authentication and ID token validation (docs/security.md §25).
  *
  * How the openid-client checks are satisfied server-side: `authorizationCodeGrant()` wants the callback URL the
  * browser landed on. The backend only has the code, so the helper rebuilds it as `redirectUri?code=…&iss=…`:
  * - `iss` (RFC 9207) is the issuer from the discovered metadata. The browser kit already compared the `iss` it
- *   received with its authority (security item 10); a backend that has the raw `iss` can pass it as `options.iss`
+ *   received with its authority (docs/security.md §10); a backend that has the raw `iss` can pass it as `options.iss`
  *   and it is compared here too (`issuer_mismatch`), before anything is sent.
  * - `state` is not part of the URL and not expected: it was checked in the browser, where it was created.
  * - the redirect URI must not carry a query: openid-client sends `redirect_uri` without one.

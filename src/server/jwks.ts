@@ -1,5 +1,5 @@
 /**
- * The provider's signing keys for consent tokens (security item 20): jose's remote JWKS, one per URL, kept for the
+ * The provider's signing keys for consent tokens (docs/security.md §20): jose's remote JWKS, one per URL, kept for the
  * life of the process. jose caches the set (10 min), refetches once when a token names an unknown `kid` (at most
  * once per cooldown), and never falls back to anything else: an unreachable JWKS is `jwks_unavailable`.
  */

@@ -1,5 +1,5 @@
 /**
- * Replay protection for consent tokens (security item 23): a `jti` is accepted once, until the token's `exp`.
+ * Replay protection for consent tokens (docs/security.md §23): a `jti` is accepted once, until the token's `exp`.
  *
  * The interface is one atomic operation so a shared store (Redis `SET key 1 NX EXAT exp`, a SQL insert on a unique
  * key) cannot be raced by two requests carrying the same token.

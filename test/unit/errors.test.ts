@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { ERROR_CODES, FlowCancelled, IdcError, failureOf, toIdcError } from '../../src/flow/errors.js';
-import { RunLoadFailed } from '../../src/flow/load-failed.js';
+import { LazyLoadFailed } from '../../src/flow/first-paint/hand-over.js';
 
 describe('IdcError', () => {
   it('carries the code, retryable flag and English message from the one table', () => {
@@ -11,7 +11,7 @@ describe('IdcError', () => {
     expect(err).to.be.instanceOf(Error);
   });
 
-  it('caps and cleans a provider description (security item 11)', () => {
+  it('caps and cleans a provider description (docs/security.md §11)', () => {
     const err = new IdcError('provider_error', {
       oauthError: 'server_error',
       oauthErrorDescription: `\u202eevil${'x'.repeat(1000)}`,
@@ -35,7 +35,7 @@ describe('IdcError', () => {
 
   it('the lazy half that could not load is the network error, whatever the fallback', () => {
     const offline = new TypeError('Failed to fetch dynamically imported module');
-    const err = toIdcError(new RunLoadFailed(offline), 'invalid_response');
+    const err = toIdcError(new LazyLoadFailed(offline), 'invalid_response');
     expect(err.code).to.equal('network');
     expect(err.retryable).to.equal(true);
     expect(err.cause).to.equal(offline);
@@ -44,7 +44,7 @@ describe('IdcError', () => {
   it('failureOf: a cancel stays a cancel, anything else is a coded error detail', () => {
     expect(failureOf(new FlowCancelled('popup_closed'))).to.deep.equal({ cancel: 'popup_closed' });
     expect(failureOf(new IdcError('timeout'))).to.deep.equal({ error: new IdcError('timeout').toDetail() });
-    expect(failureOf(new RunLoadFailed(null))).to.deep.include({ error: { code: 'network', message: 'Could not load the sign-in code.', retryable: true } });
+    expect(failureOf(new LazyLoadFailed(null))).to.deep.include({ error: { code: 'network', message: 'Could not load the sign-in code.', retryable: true } });
     expect(failureOf('weird')).to.deep.equal({ error: new IdcError('provider_error').toDetail() });
   });
 });

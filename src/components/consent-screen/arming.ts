@@ -1,5 +1,5 @@
 /**
- * Anti-clickjacking gate for a consent button (security item 27).
+ * Anti-clickjacking gate for a consent button (docs/security.md §27).
  *
  * The button is armed only after its target (the decision buttons) has been on screen — intersecting the viewport,
  * and, where the browser supports IntersectionObserver v2, not covered, faded or transformed — while the page is

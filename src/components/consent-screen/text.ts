@@ -1,5 +1,5 @@
 /**
- * Safe rendering helpers for the provider screens (security item 28): every user- or client-provided string is a Lit
+ * Safe rendering helpers for the provider screens (docs/security.md §28): every user- or client-provided string is a Lit
  * text binding wrapped in `<bdi>`; URLs become links only for http(s) and images only for https.
  */
 import { html, type TemplateResult } from 'lit';

@@ -1,7 +1,7 @@
 /**
  * What can be reused for each requirement — pure functions, no DOM, so the rules are easy to read and test.
  * A document is reusable when its status is `verified` and its `expiresAt` (ISO `YYYY-MM-DD`) is not before today.
- * The server re-checks every choice (security item 30); this only decides what the screen offers.
+ * The server re-checks every choice (docs/security.md §30); this only decides what the screen offers.
  */
 
 export type DocumentStatus = 'verified' | 'expired' | 'rejected' | 'pending';

@@ -1,5 +1,6 @@
 import type { PropertyDeclarations } from '@lit/reactive-element';
-import { launchShare, resumeShareConsent } from '../../flow/share.js';
+import { loadLazy, type StartedFlow } from '../../flow/first-paint/hand-over.js';
+import { canStartShare, resumeShareConsent, startShareConsent } from '../../flow/first-paint/share.js';
 import type { ShareConsentOptions, ShareConsentResult } from '../../flow/types.js';
 import { shareButtonTable } from '../../i18n/tables/share-button.js';
 import { Localizer } from '../../i18n/localize.js';
@@ -77,20 +78,16 @@ export class IdcShareButton extends FlowButton<ShareConsentResult, 'label' | 'la
 
   protected readonly l10n = new Localizer(this, shareButtonTable);
 
-  protected override canStart(): boolean {
-    const link = this.shareLink;
-    return (typeof link === 'function' || (typeof link === 'string' && link !== '' && !!this.state)) && super.canStart();
-  }
-
   protected override labelText(): string {
     return this.recipientName
       ? this.l10n.t('label', { recipient: this.recipientName })
       : this.l10n.t('labelGeneric');
   }
 
+  /** A click calls what a host page calls: `canStartShare`, then `startShareConsent`. */
   protected override prepareFlow(base: FlowStartOptions): PreparedFlow<ShareConsentResult> {
     const options = this.shareOptions(base);
-    return { launch: () => launchShare(options), proceed: (run, launched) => run.continueShare(launched, options) };
+    return { ready: canStartShare(options), start: () => startShareConsent(options) as StartedFlow<ShareConsentResult> };
   }
 
   /** The options of the share flow a click starts. */
@@ -103,12 +100,21 @@ export class IdcShareButton extends FlowButton<ShareConsentResult, 'label' | 'la
     };
   }
 
+  /** `resumeShareConsent` cleans the address bar before it awaits anything (docs/security.md §9). */
   protected override resumeFlow(): Promise<ShareConsentResult | null> {
-    // Item 9: `resumeShareConsent` cleans the address bar before it awaits anything (then loads the lazy half).
     return resumeShareConsent(this.state ? { state: this.state } : {});
   }
 
+  /**  */
   protected override emitResult(result: ShareConsentResult): void {
     emit<IdcConsentDetail>(this, 'idc-consent', result);
+  }
+
+  /** The lazy half of the flow and its share part. */
+  protected override warm(): void {
+    loadLazy().then(
+      (lazy) => lazy.preloadShare(),
+      () => {},
+    );
   }
 }

@@ -1,10 +1,9 @@
 import type { PropertyDeclarations } from '@lit/reactive-element';
-import { takeVerifyReturn } from '../../flow/address-bar.js';
-import { loadRun, type Run } from '../../flow/load-run.js';
+import type { StartedFlow } from '../../flow/first-paint/hand-over.js';
+import { canStartVerify, preloadProtocol, resumeVerify, startVerify } from '../../flow/first-paint/verify.js';
 import type { VerifyOptions, VerifyResult } from '../../flow/types.js';
-import { launchVerify } from '../../flow/launch.js';
-import { verifyButtonTable } from '../../i18n/tables/verify-button.js';
 import { Localizer } from '../../i18n/localize.js';
+import { verifyButtonTable } from '../../i18n/tables/verify-button.js';
 import { emit } from '../shared/emit.js';
 import type { IdcSuccessDetail } from '../shared/events.js';
 import { FlowButton, type FlowStartOptions, type PreparedFlow } from '../shared/flow-button.js';
@@ -72,21 +71,16 @@ export class IdcVerifyButton extends FlowButton<VerifyResult, 'label'> {
   /** Passed to the provider as `login_hint`. */
   loginHint?: string;
 
-  private warmedFor?: string;
-
   protected readonly l10n = new Localizer(this, verifyButtonTable);
-
-  protected override canStart(): boolean {
-    return Boolean(this.authority && this.clientId) && super.canStart();
-  }
 
   protected override labelText(): string {
     return this.l10n.t('label', { provider: this.providerName || 'ID' });
   }
 
+  /** A click calls what a host page calls: `canStartVerify`, then `startVerify`. */
   protected override prepareFlow(base: FlowStartOptions): PreparedFlow<VerifyResult> {
     const options = this.verifyOptions(base);
-    return { launch: () => launchVerify(options), proceed: (run, launched) => run.continueVerify(launched, options) };
+    return { ready: canStartVerify(options), start: () => startVerify(options) as StartedFlow<VerifyResult> };
   }
 
   /** The options of the verify flow a click starts: the element's attributes plus the language in force. */
@@ -95,27 +89,25 @@ export class IdcVerifyButton extends FlowButton<VerifyResult, 'label'> {
       ...options,
       authority: this.authority!,
       clientId: this.clientId!,
-      redirectUri: this.redirectUri || undefined,
-      scope: this.scope || undefined,
-      loginHint: this.loginHint || undefined,
+      redirectUri: this.redirectUri,
+      scope: this.scope,
+      loginHint: this.loginHint,
       uiLocales: this.l10n.locale,
     };
   }
 
-  protected override resumeFlow(): Promise<VerifyResult | null> | null {
-    // Item 9: a response for this client leaves the address bar now, before anything is awaited; the lazy half then
-    // takes its transaction (what `resumeVerify` does, with the first step here on the first-paint path).
-    const taken = takeVerifyReturn({ clientId: this.clientId!, authority: this.authority });
-    return taken && loadRun().then((run) => run.finishVerifyResume(taken));
+  /** A response for this client leaves the address bar before anything is awaited (`resumeVerify`). */
+  protected override resumeFlow(): Promise<VerifyResult | null> {
+    return resumeVerify({ clientId: this.clientId!, authority: this.authority });
   }
 
+  /**  */
   protected override emitResult(result: VerifyResult): void {
     emit<IdcSuccessDetail>(this, 'idc-success', result);
   }
 
-  protected override prepare(run: Run): void {
-    if (!this.authority || this.warmedFor === this.authority) return;
-    this.warmedFor = this.authority;
-    run.preload(this.authority);
+  /** The lazy half of the flow, oidc-client-ts and the provider's metadata (all cached once loaded). */
+  protected override warm(): void {
+    preloadProtocol(this.authority);
   }
 }

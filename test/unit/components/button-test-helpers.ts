@@ -8,6 +8,7 @@
  */
 import { sendKeys } from '@web/test-runner-commands';
 import type { PreparedFlow } from '../../../src/components/shared/flow-button.js';
+import { startFlow } from '../../../src/flow/first-paint/hand-over.js';
 import { FlowCancelled, type FlowHandle } from '../../../src/flow/index.js';
 
 export interface Controlled<T> {
@@ -45,11 +46,12 @@ export function controlled<T>(): Controlled<T> {
 }
 
 /**
- * What a test subclass's `prepareFlow()` returns for a controlled flow: a launch that opens nothing (redirect-shaped)
- * and the controlled handle as the lazy half's.
+ * What a test subclass's `prepareFlow()` returns for a controlled flow: the element's own quick check (`ready`, from
+ * `super.prepareFlow(options)`), and a start that opens nothing (redirect-shaped) and goes through the flow
+ * functions' real hand-over (`startFlow`), which hands over the controlled handle once the lazy half has loaded.
  */
-export function preparedBy<T>(c: Controlled<T>): PreparedFlow<T> {
-  return { launch: () => ({ path: 'redirect' }), proceed: () => c.handle };
+export function preparedBy<T>(c: Controlled<T>, ready: boolean, signal: AbortSignal): PreparedFlow<T> {
+  return { ready, start: () => startFlow({ path: 'redirect', page: { leaving: false } }, signal, () => c.handle) };
 }
 
 /** A stand-in for the popup a click opened: records focus and close; `closed` can be flipped by the test. */
@@ -70,16 +72,23 @@ export function fakePopup(): FakePopup {
 }
 
 /**
- * What a test subclass's `prepareFlow()` returns for a controlled flow in a (fake) popup: the launch "opens" `popup`
- * (counted in `launches`), the lazy half hands over the controlled handle.
+ * What a test subclass's `prepareFlow()` returns for a controlled flow in a (fake) popup: the start "opens" `popup`
+ * (counted in `launches`) and goes through the flow functions' real hand-over (`startFlow`: the popup is the flow's
+ * until the lazy half has loaded), which then hands over the controlled handle.
  */
-export function preparedInPopup<T>(c: Controlled<T>, popup: FakePopup, launches: { count: number }): PreparedFlow<T> {
+export function preparedInPopup<T>(
+  c: Controlled<T>,
+  popup: FakePopup,
+  launches: { count: number },
+  signal: AbortSignal,
+  ready = true,
+): PreparedFlow<T> {
   return {
-    launch: () => {
+    ready,
+    start: () => {
       launches.count += 1;
-      return { path: 'popup', popup };
+      return startFlow({ path: 'popup', popup }, signal, () => c.handle);
     },
-    proceed: () => c.handle,
   };
 }
 

@@ -169,7 +169,7 @@ describe('<idc-consent-screen> structure and names', () => {
   });
 });
 
-describe('<idc-consent-screen> arming (anti-clickjacking, security item 27)', () => {
+describe('<idc-consent-screen> arming (anti-clickjacking, docs/security.md §27)', () => {
   it('ignores a click on Allow before the delay, accepts one after it', async () => {
     const el = await connect();
     el.armDelay = 1000;
@@ -379,7 +379,7 @@ describe('<idc-consent-screen> decisions', () => {
   });
 });
 
-describe('<idc-consent-screen> hostile input (security item 28)', () => {
+describe('<idc-consent-screen> hostile input (docs/security.md §28)', () => {
   const hostile = [
     '<img src=x onerror="window.__idcPwned=1">',
     '<script>window.__idcPwned=1</script>',

@@ -46,10 +46,10 @@ class TestShareButton extends IdcShareButton {
     this.options.push(this.shareOptions(options));
     const flow = controlled<ShareConsentResult>();
     this.flows.push(flow);
-    if (!this.inPopup) return preparedBy(flow);
+    if (!this.inPopup) return preparedBy(flow, super.prepareFlow(options).ready, options.signal);
     const popup = fakePopup();
     this.popups.push(popup);
-    return preparedInPopup(flow, popup, this.launches);
+    return preparedInPopup(flow, popup, this.launches, options.signal, super.prepareFlow(options).ready);
   }
   protected override resumeFlow(): Promise<ShareConsentResult | null> {
     return this.resumeWith();

@@ -7,6 +7,7 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../../src/components/verify-button/define.js';
 import { IdcVerifyButton } from '../../../src/components/verify-button/verify-button.js';
 import type { FlowStartOptions, PreparedFlow } from '../../../src/components/shared/flow-button.js';
+import { startFlow } from '../../../src/flow/first-paint/hand-over.js';
 import { IdcError, type VerifyOptions, type VerifyResult } from '../../../src/flow/index.js';
 import { FlowCancelled } from '../../../src/flow/index.js';
 import { AUTHORITY, CLIENT_ID, storedRedirect } from '../flow/helpers.js';
@@ -51,7 +52,7 @@ class TestVerifyButton extends IdcVerifyButton {
     this.options.push(this.verifyOptions(options));
     const flow = controlled<VerifyResult>();
     this.flows.push(flow);
-    return preparedBy(flow);
+    return preparedBy(flow, super.prepareFlow(options).ready, options.signal);
   }
 
   protected override resumeFlow(): Promise<VerifyResult | null> {
@@ -266,7 +267,12 @@ describe('<idc-verify-button> around a flow', () => {
   it('a flow that throws synchronously is reported, not left pending', async () => {
     class Throwing extends IdcVerifyButton {
       protected override prepareFlow(): PreparedFlow<VerifyResult> {
-        throw new IdcError('crypto_unavailable');
+        return {
+          ready: true,
+          start: () => {
+            throw new IdcError('crypto_unavailable');
+          },
+        };
       }
     }
     customElements.define('test-throwing-button', Throwing);
@@ -301,12 +307,14 @@ describe('<idc-verify-button> around a flow', () => {
       proceeded: { aborted: boolean }[] = [];
       handed = controlled<VerifyResult>();
       protected override prepareFlow(options: FlowStartOptions): PreparedFlow<VerifyResult> {
+        // The real hand-over of the flow functions (startFlow), with a popup of our own and a controlled lazy half.
         return {
-          launch: () => ({ path: 'popup', popup: this.popup }),
-          proceed: () => {
-            this.proceeded.push({ aborted: options.signal.aborted });
-            return this.handed.handle;
-          },
+          ready: true,
+          start: () =>
+            startFlow({ path: 'popup', popup: this.popup }, options.signal, () => {
+              this.proceeded.push({ aborted: options.signal.aborted });
+              return this.handed.handle;
+            }),
         };
       }
     }
@@ -367,7 +375,7 @@ describe('<idc-verify-button> around a flow', () => {
         this.flows.push(flow);
         this.popups.push(popup);
         this.signals.push(options.signal);
-        return preparedInPopup(flow, popup, this.launches);
+        return preparedInPopup(flow, popup, this.launches, options.signal, super.prepareFlow(options).ready);
       }
     }
     customElements.define('test-popup-verify-button', PopupButton);
@@ -614,7 +622,7 @@ describe('<idc-verify-button> with the real flow', () => {
     await waitUntil(() => popup!.closed, 'popup closed', { timeout: 3000 });
   });
 
-  it('redirect return (item 9): the address bar is clean after the first update, before the lazy half runs; then idc-success', async () => {
+  it('redirect return (docs/security.md §9): the address bar is clean after the first update, before the lazy half runs; then idc-success', async () => {
     const state = await storedRedirect();
     const original = location.href;
     const response = new URLSearchParams({ keep: 'me', code: 'redirect-code', state, iss: AUTHORITY });

@@ -249,7 +249,7 @@ describe('<idc-verify-button>', () => {
       rec.stop();
     });
 
-    it('started without user activation: popup_blocked, and nothing opens (security item 2)', async () => {
+    it('started without user activation: popup_blocked, and nothing opens (docs/security.md §2)', async () => {
       const el = await verifyButton();
       // First test of the file that starts a flow: no key press has happened on this page yet.
       el.start();

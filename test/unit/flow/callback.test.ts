@@ -1,12 +1,12 @@
 /**
  * The callback relay (`idconnect-kit/callback`) in real windows: it posts our shape to the opener with target origin
  * = its own origin (never "*"), also on the BroadcastChannel named from the state, closes once acknowledged, and
- * stays out of a redirect flow. Plus the redirect resume (item 9).
+ * stays out of a redirect flow. Plus the redirect resume (docs/security.md §9).
  */
 import { expect } from '@open-wc/testing';
-import { handleCallback } from '../../../src/callback.js';
+import { handleCallback } from '../../../src/callback/relay.js';
 import type { IdcError } from '../../../src/flow/errors.js';
-import { resumeVerify } from '../../../src/flow/redirect.js';
+import { resumeVerify } from '../../../src/flow/first-paint/verify.js';
 import {
   AUTHORITY,
   CALLBACK,
@@ -216,7 +216,7 @@ describe('handleCallback relay', () => {
   });
 });
 
-describe('resumeVerify (redirect return, item 9)', () => {
+describe('resumeVerify (redirect return, docs/security.md §9)', () => {
   const start = location.href;
   afterEach(() => {
     history.replaceState(null, '', start);

@@ -1,7 +1,7 @@
-/** Environment detection: in-app web views (item 18), frames (16), storage (13), user activation (2). */
+/** Environment detection: in-app web views (docs/security.md §18), frames (16), storage (13), user activation (2). */
 import { expect } from '@open-wc/testing';
-import { hasUserActivation, isInAppBrowser } from '../../../src/flow/env.js';
-import { frameContext, sameSite, usableSessionStorage } from '../../../src/flow/redirect-env.js';
+import { hasUserActivation, isInAppBrowser } from '../../../src/flow/first-paint/launch.js';
+import { frameContext, sameSite, usableSessionStorage } from '../../../src/flow/lazy/flow.js';
 import { inGesture } from './helpers.js';
 
 describe('isInAppBrowser', () => {

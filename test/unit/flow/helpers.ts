@@ -5,8 +5,8 @@
  * window mechanics; the protocol against a real oidc-provider is the Playwright suite's job.
  */
 import { resetMouse, sendMouse } from '@web/test-runner-commands';
-import { checkMetadata, clearMetadataCache, primeMetadata } from '../../../src/flow/metadata.js';
-import { createProtocol } from '../../../src/flow/protocol.js';
+import { checkMetadata, clearMetadataCache, primeMetadata } from '../../../src/flow/lazy/protocol.js';
+import { createProtocol } from '../../../src/flow/lazy/protocol.js';
 
 export const FIXTURES = `${location.origin}/test/unit/flow/fixtures`;
 /** The stand-in issuer; fixtures/authorize.html sends this as `iss`. */

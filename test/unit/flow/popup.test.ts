@@ -1,11 +1,11 @@
 /**
- * The popup flow in real windows: synchronous open (item 1), user activation (2), close detection and the COOP
+ * The popup flow in real windows: synchronous open (docs/security.md §1), user activation (2), close detection and the COOP
  * severance hint (3, 4), message filtering (5), timeout and cleanup (7), storage fallback (13), no crypto (15),
  * cross-site frames (16), in-app browsers (18). fixtures/authorize.html stands in for the authorization endpoint.
  */
 import { expect } from '@open-wc/testing';
 import { FlowCancelled, IdcError } from '../../../src/flow/errors.js';
-import { startVerify } from '../../../src/flow/verify.js';
+import { startVerify } from '../../../src/flow/first-paint/verify.js';
 import type { VerifyOptions } from '../../../src/flow/types.js';
 import {
   AUTHORITY,
@@ -164,7 +164,7 @@ describe('startVerify in a popup', () => {
     expect(performance.now() - closedAt).to.be.below(4000);
   });
 
-  describe('behind a real Cross-Origin-Opener-Policy at the provider (items 3, 4)', () => {
+  describe('behind a real Cross-Origin-Opener-Policy at the provider (docs/security.md §3, §4)', () => {
     // The stand-in's authorization page is served with `Cross-Origin-Opener-Policy: same-origin`: navigating the
     // popup there severs it from this page, exactly as a provider's COOP does — the opener sees `closed === true`
     // while the window stays open (and keeps the focus), and the callback page in it has no `window.opener`.
@@ -316,7 +316,7 @@ describe('environment checks', () => {
     expect(typeof crypto.subtle?.digest, 'restored').to.equal('function');
   });
 
-  describe('storage that throws (item 13)', () => {
+  describe('storage that throws (docs/security.md §13)', () => {
     const setItem = Storage.prototype.setItem;
     beforeEach(() => {
       Storage.prototype.setItem = function () {

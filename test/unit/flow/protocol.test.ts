@@ -1,11 +1,11 @@
 /**
- * PKCE, state and nonce (security item 12) and the single-use transaction, through the real oidc-client-ts
+ * PKCE, state and nonce (docs/security.md §12) and the single-use transaction, through the real oidc-client-ts
  * `OidcClient` behind protocol.ts.
  */
 import { expect } from '@open-wc/testing';
 import { SigninState } from 'oidc-client-ts';
-import { checkMetadata } from '../../../src/flow/metadata.js';
-import { createProtocol, type Protocol } from '../../../src/flow/protocol.js';
+import { checkMetadata } from '../../../src/flow/lazy/protocol.js';
+import { createProtocol, type Protocol } from '../../../src/flow/lazy/protocol.js';
 import { AUTHORITY, CALLBACK, CLIENT_ID, FIXTURES, clearKitStorage, s256 } from './helpers.js';
 
 // RFC 7636 appendix B.
@@ -35,7 +35,7 @@ async function roundTrip(p: Protocol) {
   return { url, request, transaction: taken.transaction };
 }
 
-describe('PKCE, state and nonce (item 12)', () => {
+describe('PKCE, state and nonce (docs/security.md §12)', () => {
   afterEach(clearKitStorage);
 
   it('the S256 helper used below matches the RFC 7636 appendix B vector', async () => {

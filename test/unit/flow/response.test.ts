@@ -1,10 +1,10 @@
-/** Authorization responses: RFC 9207 `iss` before `error` (item 10), error mapping (item 11), config checks. */
+/** Authorization responses: RFC 9207 `iss` before `error` (docs/security.md §10), error mapping (docs/security.md §11), config checks. */
 import { expect } from '@open-wc/testing';
 import { IdcError } from '../../../src/flow/errors.js';
-import { resolveVerifyConfig } from '../../../src/flow/config.js';
-import { checkMetadata, getMetadata, clearMetadataCache } from '../../../src/flow/metadata.js';
-import type { Transaction } from '../../../src/flow/protocol.js';
-import { checkIssuer, completeVerify, oauthError } from '../../../src/flow/response.js';
+import { resolveVerifyConfig } from '../../../src/flow/lazy/options.js';
+import { checkMetadata, getMetadata, clearMetadataCache } from '../../../src/flow/lazy/protocol.js';
+import type { Transaction } from '../../../src/flow/lazy/protocol.js';
+import { checkIssuer, completeVerify, oauthError } from '../../../src/flow/lazy/response.js';
 import { AUTHORITY, FIXTURES } from './helpers.js';
 
 const transaction = (issRequired: boolean): Transaction => ({
@@ -27,7 +27,7 @@ function codeOf(fn: () => unknown): string {
   throw new Error('expected a throw');
 }
 
-describe('iss (RFC 9207, item 10)', () => {
+describe('iss (RFC 9207, docs/security.md §10)', () => {
   it('accepts the issuer the request went to', () => {
     const result = completeVerify(new URLSearchParams({ code: 'abc', state: 's', iss: 'https://op.example' }), transaction(true), 'popup');
     expect(result).to.deep.equal({
@@ -72,7 +72,7 @@ describe('iss (RFC 9207, item 10)', () => {
   });
 });
 
-describe('error responses (item 11)', () => {
+describe('error responses (docs/security.md §11)', () => {
   it('access_denied stays access_denied, with the description as capped text', () => {
     const err = oauthError(new URLSearchParams({ error: 'access_denied', error_description: 'User said no' }))!;
     expect(err.code).to.equal('access_denied');

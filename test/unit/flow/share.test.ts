@@ -1,13 +1,14 @@
 /**
- * Share consent: link validation (item 17), token reading, state checks (§35: every flow expects a state; the provider
+ * Share consent: link validation (docs/security.md §17), token reading, state checks (§35: every flow expects a state; the provider
  * adds only `token`, the state travels in the JWT), the popup round trip and the redirect return.
  */
 import { expect } from '@open-wc/testing';
 import { IdcError, type FlowCancelled } from '../../../src/flow/errors.js';
-import { decodeJwtPayload, responseState } from '../../../src/flow/jwt.js';
-import { readCallbackMessage } from '../../../src/flow/popup.js';
-import { resumeShareConsent, startShareConsent, validateShareLink } from '../../../src/flow/share.js';
-import { completeShare } from '../../../src/flow/share-run.js';
+import { decodeJwtPayload, responseState } from '../../../src/flow/lazy/jwt.js';
+import { readCallbackMessage } from '../../../src/flow/lazy/popup-session.js';
+import { validateShareLink } from '../../../src/flow/first-paint/safe-url.js';
+import { resumeShareConsent, startShareConsent } from '../../../src/flow/first-paint/share.js';
+import { completeShare } from '../../../src/flow/lazy/share.js';
 import {
   CALLBACK,
   clearKitStorage,
@@ -37,7 +38,7 @@ function codeOf(fn: () => unknown): string {
   throw new Error('expected a throw');
 }
 
-describe('share link validation (item 17)', () => {
+describe('share link validation (docs/security.md §17)', () => {
   it('accepts https and http on localhost / 127.0.0.1', () => {
     expect(validateShareLink('https://id.example/share/abc')).to.equal('https://id.example/share/abc');
     expect(validateShareLink('http://localhost:4000/share/abc')).to.equal('http://localhost:4000/share/abc');

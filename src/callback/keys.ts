@@ -1,6 +1,8 @@
 /**
- * The names the synchronous steps need (launch.ts, address-bar.ts), in a module of their own so the button's
- * first-paint path carries these few and not the whole message vocabulary; messages.ts re-exports them.
+ * The names a flow leaves in the browser for the callback page (and its own return) to find: the prefix of the
+ * popup's `window.name` and the sessionStorage key of verify transactions — the few the verify button's first-paint
+ * path needs, so they are a module of their own. The message format, and the share-consent key only share code
+ * reads, are in messages.ts.
  */
 
 /** Prefix of the popup's `window.name` — a hint for the callback that it runs in our popup. */

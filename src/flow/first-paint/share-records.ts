@@ -2,7 +2,7 @@
  * The record a share-consent redirect leaves in sessionStorage (keyed by the expected state) so the page can tell,
  * on return, that the `token` in its address bar answers its own request. Single use; abandoned ones expire.
  */
-import { SHARE_STORE_PREFIX } from './messages.js';
+import { SHARE_STORE_PREFIX } from '../../callback/messages.js';
 
 /** A share redirect record older than this is abandoned. */
 const RECORD_TTL_MS = 60 * 60 * 1000;

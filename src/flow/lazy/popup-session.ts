@@ -1,7 +1,7 @@
 /**
- * The popup session: the blank window launch.ts opened synchronously inside the click (item 1), navigated once the
- * request is ready, and a wait for the callback relay (item 5), with the closed-window hint handled carefully
- * (items 3 and 4).
+ * The popup session: the blank window first-paint/launch.ts opened synchronously inside the click (docs/security.md
+ * §1), navigated once the request is ready, and a wait for the callback relay (§5), with the closed-window hint
+ * handled carefully (§3 and §4).
  *
  * Closed hint. `popup.closed` is true both when the user closed the window and when the provider's
  * Cross-Origin-Opener-Policy severed our handle (the window is still open, the user still signing in; the result
@@ -12,13 +12,13 @@
  *   the navigation. A flip right after the navigation (within `SEVER_WINDOW_MS`) is the typical COOP severance,
  *   so then only a real return to this page (a focus or visibility event) counts.
  * Anything else waits for the channel, the timeout — or the user's next click on the button: a pending button whose
- * window reads closed ends the flow with `popup_closed` and starts a fresh one (flow-button.ts). Never a hang, never
+ * window reads closed ends the flow with `popup_closed` and starts a fresh one (flow-controller.ts). Never a hang, never
  * a lost result.
  */
-import { FlowCancelled, IdcError } from './errors.js';
-import type { Flow } from './handle.js';
+import { FlowCancelled, IdcError } from '../errors.js';
+import type { Flow } from './flow.js';
 import { responseState } from './jwt.js';
-import { ACK_TYPE, CALLBACK_TYPE, CHANNEL_PREFIX, MAX_PARAMS_LENGTH, type AckMessage, type CallbackMessage } from './messages.js';
+import { ACK_TYPE, CALLBACK_TYPE, CHANNEL_PREFIX, MAX_PARAMS_LENGTH, type AckMessage, type CallbackMessage } from '../../callback/messages.js';
 
 const POLL_MS = 500;
 const GRACE_MS = 2000;
@@ -103,7 +103,7 @@ export class PopupSession {
   /**
    * Waits for our callback message (postMessage from this origin, or the channel named from the state), acks it on
    * the channel so the callback can close its window, and resolves with the response parameters. Messages from other
-   * origins, with another state or another shape are ignored silently (item 5). For a share flow, a well-formed
+   * origins, with another state or another shape are ignored silently (docs/security.md §5). For a share flow, a well-formed
    * response from our own popup with another state is `state_mismatch`.
    */
   waitForCallback(expected: Expectation): Promise<URLSearchParams> {

@@ -1,21 +1,20 @@
 /**
- * The lazy half of `startShareConsent` (share.ts launched it): the options checked in full and the expected state
- * settled (the host's, or a generated one), the host's `shareLink({ state })` awaited and validated, then the popup
- * session or the redirect departure; and the result read from the response.
+ * The lazy half of the share-consent flow (first-paint/share.ts started it), loaded only by a share flow (lazy/index.ts
+ * imports it on demand): the options checked in full and the expected state settled (the host's, or a generated
+ * one), the host's `shareLink({ state })` awaited and validated, then the popup session or the redirect departure;
+ * the result read from the response — after the popup's message or after a redirect's return.
  */
-import { FlowCancelled, IdcError, toIdcError } from './errors.js';
-import { invalidConfig, resolveBaseConfig, type BaseConfig } from './config.js';
-import { randomToken } from './encoding.js';
-import type { Flow } from './handle.js';
+import { SHARE_STORE_PREFIX } from '../../callback/messages.js';
+import { FlowCancelled, IdcError, toIdcError } from '../errors.js';
+import type { Launch, RedirectLaunch } from '../first-paint/launch.js';
+import { validateShareLink } from '../first-paint/safe-url.js';
+import { removeShareRecords, type ShareRecord } from '../first-paint/share-records.js';
+import type { ShareConsentOptions, ShareConsentResult } from '../types.js';
+import { continueLaunch, prepareRedirect, type Flow } from './flow.js';
 import { decodeJwtPayload } from './jwt.js';
-import type { Launch } from './launch.js';
-import { continueLaunch, prepareRedirect } from './launch-run.js';
-import { SHARE_STORE_PREFIX } from './messages.js';
-import { PopupSession } from './popup.js';
-import { oauthError } from './response.js';
-import { validateShareLink } from './share.js';
-import { removeShareRecords, type ShareRecord } from './share-records.js';
-import type { ShareConsentOptions, ShareConsentResult } from './types.js';
+import { resolveShareConfig, type ShareConfig } from './options.js';
+import { PopupSession } from './popup-session.js';
+import { oauthError, relayOrNotFound } from './response.js';
 
 const MAX_TOKEN_LENGTH = 8192;
 const STATE_PARAM_DIFFERS = "The response's state parameter is not the state claim of its consent token.";
@@ -45,39 +44,6 @@ export function completeShare(params: URLSearchParams, expected: string | undefi
   if (error) throw error;
   if (!token) throw new IdcError('invalid_response', { message: 'The response has no consent token.' });
   return { token, state, sharingAllowed: sharingAllowed as boolean };
-}
-
-/**
- * A `state` the host may give: 1 to 512 printable ASCII characters (RFC 6749's VSCHAR), so that the callback page
- * can read it from the token's claim with its tiny decoder.
- */
-const HOST_STATE = /^[\x20-\x7e]{1,512}$/;
-
-interface ShareConfig extends BaseConfig {
-  /** The state the consent token must carry: the host's, or generated here (128 random bits). */
-  state: string;
-  link?: string;
-  linkSource?: Exclude<ShareConsentOptions['shareLink'], string>;
-}
-
-function resolveShareConfig(options: ShareConsentOptions): ShareConfig {
-  if (!options || typeof options !== 'object') throw invalidConfig('share options are missing.');
-  const base = resolveBaseConfig(options);
-  const { shareLink, state } = options;
-  if (state !== undefined && (typeof state !== 'string' || !HOST_STATE.test(state))) {
-    throw invalidConfig('state must be 1 to 512 printable ASCII characters.');
-  }
-  const config: ShareConfig = { ...base, state: state ?? randomToken(16) };
-  if (typeof shareLink === 'function') config.linkSource = shareLink;
-  else if (shareLink === undefined || shareLink === null || shareLink === '') {
-    // Missing is a setup mistake (invalid_config); a link that is there but unsafe is invalid_share_link.
-    throw invalidConfig('shareLink is required: a URL string, or a function returning one.');
-  } else {
-    config.link = validateShareLink(shareLink);
-    // A link fetched beforehand was bound to a state by the backend: the flow must know which.
-    if (state === undefined) throw invalidConfig('A string shareLink needs the state the backend bound to it.');
-  }
-  return config;
 }
 
 /**
@@ -115,9 +81,9 @@ async function runPopup(flow: Flow<ShareConsentResult>, config: ShareConfig, pop
   }
 }
 
-async function runRedirect(flow: Flow<ShareConsentResult>, config: ShareConfig, fallback: string | undefined): Promise<void> {
+async function runRedirect(flow: Flow<ShareConsentResult>, config: ShareConfig, launched: RedirectLaunch): Promise<void> {
   try {
-    const leg = prepareRedirect(fallback);
+    const leg = prepareRedirect(launched);
     const link = await obtainLink(config);
     if (flow.settled) return;
     const key = SHARE_STORE_PREFIX + config.state;
@@ -141,5 +107,19 @@ async function runRedirect(flow: Flow<ShareConsentResult>, config: ShareConfig, 
     }
   } catch (err) {
     flow.fail(err instanceof FlowCancelled ? err : toIdcError(err));
+  }
+}
+
+/** `resumeShareConsent` after the address bar was cleaned and the record taken (`hasRecord`). */
+export async function finishShareResume(
+  search: string,
+  hasRecord: boolean,
+  expected: string | undefined,
+): Promise<ShareConsentResult | null> {
+  if (!hasRecord) return relayOrNotFound(search);
+  try {
+    return completeShare(new URLSearchParams(search), expected);
+  } catch (err) {
+    throw err instanceof IdcError ? err : new IdcError('invalid_response', { cause: err });
   }
 }

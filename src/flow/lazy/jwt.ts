@@ -22,7 +22,7 @@ export function decodeJwtPayload(token: string): Record<string, unknown> | null 
  * The state a callback response answers, which routes it to the flow waiting for it: the `state` parameter when the
  * response has one (a code or error response; a share provider may add it), else the unverified `state` claim of its
  * consent token (`?token=<JWT>` — the product model: the provider adds only `token`). Null when there is none. The
- * callback page (src/callback.ts, with a lighter decoder of its own to stay tiny) routes by the same rule; whether a
+ * callback page (src/callback/relay.ts, with a lighter decoder of its own to stay tiny) routes by the same rule; whether a
  * `state` parameter and the claim agree is checked when the result is read (`completeShare`).
  */
 export function responseState(params: URLSearchParams): string | null {

@@ -1,7 +1,12 @@
-/** Synchronous validation of the options a flow starts with: bad input is `invalid_config`, never a hang. */
-import { IdcError } from './errors.js';
-import type { FallbackDetail, FlowMode, VerifyOptions } from './types.js';
-import { isSecureWebUrl } from './url.js';
+/**
+ * The full check of the options a flow starts with, with a message for each rule: bad input is `invalid_config`,
+ * never a hang. The quick check inside the click (`launchOptionsOk`, `canStartVerify`, `canStartShare`) is a subset
+ * of it; it runs before anything opens, this one right after the lazy half loaded (lazy/flow.ts, `continueLaunch`).
+ */
+import { IdcError } from '../errors.js';
+import { isSecureWebUrl, validateShareLink } from '../first-paint/safe-url.js';
+import type { FallbackDetail, FlowMode, ShareConsentOptions, VerifyOptions } from '../types.js';
+import { randomToken } from './protocol.js';
 
 const DEFAULT_TIMEOUT_S = 600;
 
@@ -125,4 +130,37 @@ function normalizeScope(value: unknown): string[] {
   const scopes = [...new Set(value.split(/\s+/).filter(Boolean))];
   if (!scopes.every((s) => /^[\x21\x23-\x5b\x5d-\x7e]+$/.test(s))) throw invalidConfig('scope holds invalid characters.');
   return scopes.includes('openid') ? scopes : ['openid', ...scopes];
+}
+
+/**
+ * A `state` the host may give: 1 to 512 printable ASCII characters (RFC 6749's VSCHAR), so that the callback page
+ * can read it from the token's claim with its tiny decoder.
+ */
+const HOST_STATE = /^[\x20-\x7e]{1,512}$/;
+
+export interface ShareConfig extends BaseConfig {
+  /** The state the consent token must carry: the host's, or generated here (128 random bits). */
+  state: string;
+  link?: string;
+  linkSource?: Exclude<ShareConsentOptions['shareLink'], string>;
+}
+
+export function resolveShareConfig(options: ShareConsentOptions): ShareConfig {
+  if (!options || typeof options !== 'object') throw invalidConfig('share options are missing.');
+  const base = resolveBaseConfig(options);
+  const { shareLink, state } = options;
+  if (state !== undefined && (typeof state !== 'string' || !HOST_STATE.test(state))) {
+    throw invalidConfig('state must be 1 to 512 printable ASCII characters.');
+  }
+  const config: ShareConfig = { ...base, state: state ?? randomToken(16) };
+  if (typeof shareLink === 'function') config.linkSource = shareLink;
+  else if (shareLink === undefined || shareLink === null || shareLink === '') {
+    // Missing is a setup mistake (invalid_config); a link that is there but unsafe is invalid_share_link.
+    throw invalidConfig('shareLink is required: a URL string, or a function returning one.');
+  } else {
+    config.link = validateShareLink(shareLink);
+    // A link fetched beforehand was bound to a state by the backend: the flow must know which.
+    if (state === undefined) throw invalidConfig('A string shareLink needs the state the backend bound to it.');
+  }
+  return config;
 }

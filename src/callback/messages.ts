@@ -1,8 +1,9 @@
 /**
- * The one message shape between the callback page (`idconnect-kit/callback`) and the flow waiting in the opener,
- * and the names both sides derive from it. No imports: `src/callback.ts` bundles this file and must stay tiny.
+ * The one message shape between the callback page (`idconnect-kit/callback`) and the flow waiting in the opener
+ * (src/flow/lazy/popup-session.ts), and the sessionStorage key of share-consent redirect transactions. No imports: the
+ * relay bundles this file and must stay tiny. The popup's window name and the verify key are in keys.ts.
  *
- * Transport (security items 4 and 5): `window.opener.postMessage(msg, location.origin)` — never `"*"` — and a
+ * Transport (docs/security.md §4 and §5): `window.opener.postMessage(msg, location.origin)` — never `"*"` — and a
  * BroadcastChannel named from the unguessable `state` for when Cross-Origin-Opener-Policy severed the opener.
  * The flow answers on that channel with an ack so the callback knows it may close its window.
  */
@@ -16,7 +17,6 @@ export const ACK_TYPE = 'idconnect-kit:ack';
  */
 export const CHANNEL_PREFIX = 'idconnect-kit:';
 
-export { POPUP_NAME_PREFIX, VERIFY_STORE_PREFIX, stateId } from './names.js';
 /** sessionStorage prefix of share-consent redirect transactions (key = prefix + expected state). */
 export const SHARE_STORE_PREFIX = 'idconnect-kit-share.';
 

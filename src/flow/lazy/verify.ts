@@ -1,22 +1,32 @@
 /**
- * The lazy half of `startVerify` (verify.ts launched it): the options checked in full, then metadata, the PKCE
- * request through oidc-client-ts, and the popup session or the redirect departure.
+ * The lazy half of the verify flow (first-paint/verify.ts started it). After the click: the options checked in full,
+ * then metadata, the PKCE request through oidc-client-ts, and the popup session or the redirect departure. After a
+ * redirect's return: the stored transaction taken (single use) and the response checked.
  */
-import { IdcError, toIdcError } from './errors.js';
-import { normalizeAuthority, resolveVerifyConfig, type VerifyConfig } from './config.js';
-import type { Flow } from './handle.js';
-import type { Launch } from './launch.js';
-import { continueLaunch, prepareRedirect } from './launch-run.js';
-import { getMetadata, type ProviderMetadata } from './metadata.js';
-import { PopupSession } from './popup.js';
-import { createProtocol, loadProtocolLibrary, type Protocol } from './protocol.js';
-import { usableSessionStorage } from './redirect-env.js';
-import { completeVerify } from './response.js';
-import type { VerifyOptions, VerifyResult } from './types.js';
+import { IdcError, toIdcError } from '../errors.js';
+import type { VerifyReturn } from '../first-paint/address-bar.js';
+import type { Launch, RedirectLaunch } from '../first-paint/launch.js';
+import type { VerifyOptions, VerifyResult } from '../types.js';
+import { adoptLaunch, continueLaunch, prepareRedirect, usableSessionStorage, type Flow } from './flow.js';
+import { normalizeAuthority, resolveVerifyConfig, type VerifyConfig } from './options.js';
+import { PopupSession } from './popup-session.js';
+import {
+  createProtocol,
+  getMetadata,
+  loadProtocolLibrary,
+  type ProviderMetadata,
+  type Protocol,
+} from './protocol.js';
+import { completeVerify, relayOrNotFound } from './response.js';
 
-/** Continues a verify flow `launch()` started: fails it with the coded error, or runs it to a result. */
-export function runVerify(flow: Flow<VerifyResult>, options: VerifyOptions, launched: Launch): void {
+/**
+ * `startVerify` after its launch: the flow's handle (it owns the popup from now on), fails with the coded error or
+ * runs to a result.
+ */
+export function continueVerify(launched: Launch, options: VerifyOptions): Flow<VerifyResult> {
+  const flow = adoptLaunch<VerifyResult>(launched, options?.signal);
   continueLaunch(flow, launched, () => resolveVerifyConfig(options), { popup: runPopup, redirect: runRedirect });
+  return flow;
 }
 
 /** Warms oidc-client-ts and, given an authority, its metadata. Never throws. */
@@ -57,7 +67,7 @@ async function runPopup(flow: Flow<VerifyResult>, config: VerifyConfig, popup: W
   try {
     const metadata = await getMetadata(config.authority);
     if (flow.settled) return;
-    // Popup mode keeps the transaction in memory when storage throws (item 13): the page stays alive.
+    // Popup mode keeps the transaction in memory when storage throws (docs/security.md §13): the page stays alive.
     const protocol = await openProtocol(config, metadata, usableSessionStorage() ?? 'memory');
     if (flow.settled) return;
     const { url, state } = await protocol.begin(request(config, 'popup'));
@@ -82,9 +92,9 @@ async function runPopup(flow: Flow<VerifyResult>, config: VerifyConfig, popup: W
  * Stores the transaction in sessionStorage and leaves the page. The handle stays pending while the page unloads;
  * if the navigation never happens the timeout ends it. The result arrives via `resumeVerify()` after the return.
  */
-async function runRedirect(flow: Flow<VerifyResult>, config: VerifyConfig, fallback: string | undefined): Promise<void> {
+async function runRedirect(flow: Flow<VerifyResult>, config: VerifyConfig, launched: RedirectLaunch): Promise<void> {
   try {
-    const leg = prepareRedirect(fallback);
+    const leg = prepareRedirect(launched);
     const metadata = await getMetadata(config.authority);
     if (flow.settled) return;
     const protocol = await openProtocol(config, metadata, leg.storage);
@@ -103,4 +113,30 @@ async function runRedirect(flow: Flow<VerifyResult>, config: VerifyConfig, fallb
   } catch (err) {
     flow.fail(toIdcError(err));
   }
+}
+
+/**
+ * `resumeVerify` after `takeVerifyReturn` cleaned the address bar; `stored` is the transaction it peeked at. Rejects
+ * with an `IdcError` (anything unexpected is `invalid_response`).
+ */
+export function finishVerifyResume(taken: VerifyReturn): Promise<VerifyResult | null> {
+  return verifyReturn(taken).catch((err: unknown) => {
+    throw toIdcError(err, 'invalid_response');
+  });
+}
+
+async function verifyReturn({ search, stored }: VerifyReturn): Promise<VerifyResult | null> {
+  if (!stored || stored.data?.mode !== 'redirect' || !usableSessionStorage()) return relayOrNotFound(search);
+  const params = new URLSearchParams(search);
+  const protocol = await createProtocol({
+    authority: String(stored.authority),
+    clientId: String(stored.client_id),
+    redirectUri: String(stored.redirect_uri),
+    storage: window.sessionStorage,
+    maxAgeSeconds: 900,
+  });
+  const taken = await protocol.take(params);
+  if (taken.status === 'not_found') throw new IdcError('state_not_found');
+  if (taken.status === 'mismatch') throw new IdcError('state_mismatch');
+  return completeVerify(params, taken.transaction, 'redirect');
 }

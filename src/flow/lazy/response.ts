@@ -1,10 +1,14 @@
 /**
  * Turning an authorization response into a result or a coded error — the same for popup and redirect:
- * RFC 9207 `iss` first (before acting on `error`, item 10), then `error` (item 11), then the code.
+ * RFC 9207 `iss` first (before acting on `error`, docs/security.md §10), then `error` (§11), then the code. And a
+ * response that no flow on this page waits for: relayed to the opener when this page is our popup, else
+ * `state_not_found`.
  */
-import { IdcError } from './errors.js';
+import { relayCallback } from '../../callback/relay.js';
+import { POPUP_NAME_PREFIX } from '../../callback/keys.js';
+import { IdcError } from '../errors.js';
 import type { Transaction } from './protocol.js';
-import type { FlowMode, VerifyResult } from './types.js';
+import type { FlowMode, VerifyResult } from '../types.js';
 
 const MAX_CODE_LENGTH = 4096;
 
@@ -55,4 +59,14 @@ export function completeVerify(params: URLSearchParams, transaction: Transaction
     mode,
     nonce: transaction.nonce,
   };
+}
+
+/**
+ * Relays a response found on a page that is (probably) our popup. Null when a waiting flow took it or this is our
+ * named popup window (which then closes); otherwise nobody waits for it: `state_not_found`.
+ */
+export async function relayOrNotFound(search: string): Promise<null> {
+  const acked = await relayCallback(search);
+  if (acked || window.name.startsWith(POPUP_NAME_PREFIX)) return null;
+  throw new IdcError('state_not_found');
 }

@@ -1,10 +1,11 @@
 /**
- * The synchronous step of a redirect's return (item 9), small enough for the button's first-paint path: is the
- * response in the address bar ours, and then clean the address bar with `history.replaceState` — before anything is
- * awaited, so a reload cannot resubmit it and the code does not stay in the URL while the lazy half loads.
- * redirect.ts (`resumeVerify`) and the verify button both start with `takeVerifyReturn`; share.ts cleans the same way.
+ * The synchronous step of a return to this page (docs/security.md §9), small enough for the button's first-paint
+ * path: may the address bar hold a response at all, is it ours, and then clean the address bar with
+ * `history.replaceState` — before anything is awaited, so a reload cannot resubmit it and the code does not stay in
+ * the URL while the lazy half loads. `resumeVerify` starts with `takeVerifyReturn`; `resumeShareConsent` cleans the
+ * same way.
  */
-import { VERIFY_STORE_PREFIX, stateId } from './names.js';
+import { VERIFY_STORE_PREFIX, stateId } from '../../callback/keys.js';
 
 /** Response parameters a callback URL may carry; all are removed from the address bar on return. */
 export const CALLBACK_PARAMS = ['code', 'state', 'iss', 'error', 'error_description', 'error_uri', 'token', 'session_state'];
@@ -12,12 +13,24 @@ export const CALLBACK_PARAMS = ['code', 'state', 'iss', 'error', 'error_descript
 /** Our state: oidc-client-ts's 32-hex id, `;`, 128 random bits base64url (see protocol.ts). */
 const KIT_STATE = /^[0-9a-f]{32};[A-Za-z0-9_-]{22}$/;
 
-/** Removes the response parameters from the address bar (synchronous, keeps other parameters and the hash). */
+/**
+ * Whether the address bar may carry a callback response (`code`, `token`, `error`, `state`). Cheap and deliberately
+ * loose — the resume functions check for real — so a page without one never loads the lazy half of the flow.
+ */
+export function callbackInUrl(): boolean {
+  return /[?&#](?:state|code|token|error)=/.test(location.search + location.hash);
+}
+
+/** Removes the response parameters from the address bar (synchronous, keeps other parameters and the hash; never throws). */
 export function cleanAddressBar(): void {
   const url = new URL(location.href);
   const before = url.search;
   for (const key of CALLBACK_PARAMS) url.searchParams.delete(key);
-  if (url.search !== before) history.replaceState(history.state, '', url.pathname + url.search + url.hash);
+  try {
+    if (url.search !== before) history.replaceState(history.state, '', url.pathname + url.search + url.hash);
+  } catch {
+    // A document that may not rewrite its URL (an opaque origin): the response is still single use.
+  }
 }
 
 /** What oidc-client-ts stored for a verify transaction (the parts the return leg reads before taking it). */
