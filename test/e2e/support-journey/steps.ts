@@ -7,7 +7,7 @@ import { providerClientName } from './servers.js';
 
 export const ALICE = { email: 'alice@example.com', password: 'alice-demo' } as const;
 
-/** Presses the consent screen's Allow once it is armed (it ignores clicks for 300 ms–1 s; security item 27). */
+/** Presses the consent screen's Allow once it is armed (it ignores clicks for 300 ms–1 s; docs/security.md §27). */
 export async function allow(popup: Page): Promise<void> {
   const button = popup.getByRole('button', { name: 'Allow', exact: true });
   await expect(button).toBeVisible();

@@ -154,7 +154,7 @@ export { expect };
 
 /**
  * Answers the provider's consent screen (connect or share): Allow once it is armed (it ignores clicks for
- * 300 ms–1 s; security item 27), or Decline.
+ * 300 ms–1 s; docs/security.md §27), or Decline.
  */
 export async function decide(page: Page, decision: 'Allow' | 'Decline' = 'Allow'): Promise<void> {
   const button = page.getByRole('button', { name: decision, exact: true });

@@ -246,7 +246,7 @@ export function assertApiError(result: { status: number; json: any }, status: nu
   assert.equal(typeof result.json?.error_description, 'string');
 }
 
-/** Asserts the headers every provider HTML screen must carry (security items 26 and 31). */
+/** Asserts the headers every provider HTML screen must carry (docs/security.md §26 and §31). */
 export function assertScreenHeaders(res: Response, { nonce = true } = {}): void {
   assert.match(res.headers.get('content-type') ?? '', /text\/html/);
   const csp = res.headers.get('content-security-policy') ?? '';

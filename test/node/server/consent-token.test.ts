@@ -1,5 +1,5 @@
 /**
- * verifyConsentToken() against real ES256/RSA keys and a real JWKS HTTP server (security items 19–24).
+ * verifyConsentToken() against real ES256/RSA keys and a real JWKS HTTP server (docs/security.md §19–§24).
  */
 import assert from 'node:assert/strict';
 import { createHmac, randomUUID } from 'node:crypto';
@@ -106,7 +106,7 @@ describe('verifyConsentToken: happy path', () => {
   });
 });
 
-describe('verifyConsentToken: algorithms (item 19)', () => {
+describe('verifyConsentToken: algorithms (docs/security.md §19)', () => {
   it('rejects alg "none" before any fetch', async () => {
     const { options } = setup();
     const encode = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
@@ -143,7 +143,7 @@ describe('verifyConsentToken: algorithms (item 19)', () => {
   });
 });
 
-describe('verifyConsentToken: signature and JWKS (item 20)', () => {
+describe('verifyConsentToken: signature and JWKS (docs/security.md §20)', () => {
   it('rejects a tampered payload and a token signed by a key not in the JWKS', async () => {
     const { options, sign } = setup();
     const token = await sign();
@@ -248,7 +248,7 @@ describe('verifyConsentToken: signature and JWKS (item 20)', () => {
   });
 });
 
-describe('verifyConsentToken: claims and typ (item 21)', () => {
+describe('verifyConsentToken: claims and typ (docs/security.md §21)', () => {
   it('rejects an ID-token-like JWT signed by the same key (typ JWT or no typ)', async () => {
     const { options, sign } = setup();
     await withoutNetwork(async () => {
@@ -334,7 +334,7 @@ describe('verifyConsentToken: the typ option (a provider with another consent to
   });
 });
 
-describe('verifyConsentToken: state and sharingAllowed (item 22)', () => {
+describe('verifyConsentToken: state and sharingAllowed (docs/security.md §22)', () => {
   it('rejects a token for another session state', async () => {
     const { options, sign } = setup();
     const token = await sign();
@@ -361,7 +361,7 @@ describe('verifyConsentToken: state and sharingAllowed (item 22)', () => {
   });
 });
 
-describe('verifyConsentToken: replay (item 23)', () => {
+describe('verifyConsentToken: replay (docs/security.md §23)', () => {
   it('accepts a jti once with the default in-memory store', async () => {
     const { options, sign } = setup();
     const { replayStore: _unused, ...withDefaultStore } = options;
@@ -408,7 +408,7 @@ describe('verifyConsentToken: replay (item 23)', () => {
   });
 });
 
-describe('verifyConsentToken: rejected before any network request (item 24)', () => {
+describe('verifyConsentToken: rejected before any network request (docs/security.md §24)', () => {
   it('rejects oversized tokens', async () => {
     const { options, sign } = setup();
     const big = await sign({ claims: { padding: 'x'.repeat(9000) } });

@@ -1,6 +1,6 @@
 /**
  * exchangeCode() against the reference provider (demo/provider: oidc-provider on 127.0.0.1, its real login and
- * consent screens) (security item 25).
+ * consent screens) (docs/security.md §25).
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
