@@ -1,53 +1,53 @@
 /**
- * The build's squeezing of Lit `css` templates (scripts/vite-plugin-minify-literals.ts): shorter, same meaning, and
- * the lines of the module kept (the plugin puts the dropped newlines back after the template).
+ * The build's minifying of Lit templates (scripts/vite-plugin-minify-literals.ts, on minify-literals): shorter, the
+ * same meaning, interpolations kept where they were, and only our own sources touched.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { joinCssLines, minifyLitLiterals, squeezeCss } from '../../../scripts/vite-plugin-minify-literals.js';
+import { minifyLitLiterals } from '../../../scripts/vite-plugin-minify-literals.js';
 
-/** Runs the plugin's transform on one module's source. */
-function transform(code: string): string {
-  const plugin = minifyLitLiterals();
-  const hook = plugin.transform as (code: string, id: string) => { code: string } | null;
-  return hook.call({}, code, '/x/src/a.ts')?.code ?? code;
+/** Runs the plugin's transform on one module's source, as Vite would for `id`. */
+async function transform(code: string, id = '/x/src/a.ts'): Promise<{ code: string; map?: unknown } | null> {
+  const hook = minifyLitLiterals().transform as (code: string, id: string) => Promise<{ code: string; map?: unknown } | null>;
+  return hook.call({}, code, id);
 }
 
-describe('css templates', () => {
-  it('drop whitespace, comments and newlines next to punctuation; shorten 0.5 and #ffffff', () => {
-    const raw = `
-      :host {
-        /* the shadow */
-        display: inline-block;
-        color: #FFFFFF;
-        opacity: 0.55;
-      }
-      .a,
-      .b .c { margin: 0 }
-    `;
-    assert.equal(joinCssLines(squeezeCss(raw, false, false)), ':host{display:inline-block;color:#FFF;opacity:.55}.a,.b .c{margin:0}');
+describe('Lit template minifying', () => {
+  it('squeezes css templates without changing what they say', async () => {
+    const code = "import { css } from 'lit';\nexport const s = css`\n  :host {\n    /* the shadow */\n    display: inline-block;\n    color: #FFFFFF;\n    opacity: 0.55;\n  }\n  .a,\n  .b .c { margin: 0 }\n`;\n";
+    const out = (await transform(code))!.code;
+    const text = /css`([^`]*)`/.exec(out)![1]!;
+    assert.ok(text.length < 80, text);
+    assert.doesNotMatch(text, /\/\*|\n| {2}/, 'no comments, newlines or runs of spaces');
+    const host = /:host\{([^}]*)\}/.exec(text)![1]!.split(';').sort();
+    assert.deepEqual(host, ['color:#fff', 'display:inline-block', 'opacity:.55'], 'the same declarations, shortened');
+    assert.match(text, /\.a,\.b \.c\{margin:0\}/, 'the descendant combinator stays a space');
   });
 
-  it('keeps a newline between two words as one space (a descendant combinator)', () => {
-    assert.equal(joinCssLines('.a\n.b{x:1}'), '.a .b{x:1}');
-    assert.equal(joinCssLines('.a{border:1px\nsolid red}'), '.a{border:1px solid red}');
+  it('keeps interpolations where they are, in css and in html', async () => {
+    const code = [
+      "import { css, html } from 'lit';",
+      'const size = css`1rem`;',
+      'export const s = css`\n  :host { padding: ${size}; }\n`;',
+      'export const t = (label, on) => html`\n  <button   part="base"  ?disabled=${!on}>\n    ${label}\n  </button>\n`;',
+    ].join('\n');
+    const out = (await transform(code))!.code;
+    assert.match(out, /padding:\$\{size\}/);
+    assert.match(out, /<button part="base" \?disabled="?\$\{!on\}"?>/);
+    assert.match(out, /\$\{label\}/);
+    assert.doesNotMatch(/html`([^`]*)`/.exec(out)![1]!, /\n/);
   });
 
-  it('keeps a space at the edge of an interpolation, where a selector may go on', () => {
-    assert.equal(joinCssLines('\n.b{}', true, false), ' .b{}');
-    assert.equal(joinCssLines('.a\n', false, true), '.a ');
-    assert.equal(joinCssLines('\n.b{}\n', false, false), '.b{}');
+  it('does not rewrite a css template it cannot parse safely (a selector continued by an interpolation)', async () => {
+    const code = "import { css } from 'lit';\nconst s = css`x`;\nexport const a = css`\n  .b ${s} {   x: 1 }\n`;\n";
+    const out = (await transform(code))?.code ?? code;
+    assert.match(out, /\.b \$\{s\} \{   x: 1 \}/, 'the rule is left as written (at most the ends are trimmed)');
   });
 
-  it('leaves quoted strings and numbers inside words alone', () => {
-    assert.equal(squeezeCss(`.a { content: "0.5  #ffffff"; width: calc(10.05px) }`, false, false), '.a{content:"0.5  #ffffff";width:calc(10.05px)}');
-  });
-
-  it('keeps the line count of the module: the newlines go after the closing backtick', () => {
-    const code = "import { css } from 'lit';\nexport const s = css`\n  :host {\n    display: block;\n  }\n`;\nexport const after = 1;\n";
-    const out = transform(code);
-    assert.equal(out.split('\n').length, code.split('\n').length);
-    assert.match(out, /css`:host\{display:block\}`\n+;/);
-    assert.equal(out.split('\n').findIndex((l) => l.includes('after')), code.split('\n').findIndex((l) => l.includes('after')));
+  it('hands Vite a source map, and leaves modules outside src/ and without templates alone', async () => {
+    const code = "import { css } from 'lit';\nexport const s = css`\n  :host { display: block; }\n`;\n";
+    assert.ok((await transform(code))!.map, 'a source map');
+    assert.equal(await transform(code, '/x/node_modules/lit/index.ts'), null);
+    assert.equal(await transform('export const x = 1;\n'), null);
   });
 });
