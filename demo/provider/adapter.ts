@@ -42,15 +42,16 @@ export class MemoryAdapterStorage {
   }
 }
 
-/** Models revoked together with their grant (the Grant itself, sessions and interactions are not). */
-const GRANTABLE = new Set([
+/** Models issued under a grant and revoked with it (the Grant itself, sessions and interactions are not). */
+export const GRANT_MODELS = [
   'AccessToken',
   'AuthorizationCode',
   'RefreshToken',
   'DeviceCode',
   'BackchannelAuthenticationRequest',
   'PreAuthorizedCode',
-]);
+] as const;
+const GRANTABLE = new Set<string>(GRANT_MODELS);
 
 export class MemoryAdapter implements Adapter {
   readonly #name: string;

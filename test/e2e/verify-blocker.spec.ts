@@ -3,18 +3,14 @@
  * window opened synchronously inside the click survives the blocker even though discovery, the lazy protocol chunk
  * and PKCE hashing are awaited before it is navigated; a start outside a user gesture opens nothing.
  */
-import { test, expect, exchange, flowEvents, signInAndConsent } from './support/fixtures.js';
+import { test, expect, exchange, flowEvents, signInAndConsent, openVerifyPopup } from './support/fixtures.js';
 import { withPopupBlocker } from './support/browser.js';
 
 test.use({ launchOptions: withPopupBlocker });
 
 test('popup blocker on: a click opens the popup (opened before any await) and the flow completes', async ({ page, servers }) => {
   // A cold start: nothing preloaded, so the popup must already be open while discovery and the chunk load.
-  await page.goto(`${servers.integrator.origin}/app.html`);
-  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
-  const popupOpened = page.waitForEvent('popup');
-  await page.getByRole('button', { name: 'Verify with ID' }).click();
-  const popup = await popupOpened;
+  const popup = await openVerifyPopup(page, servers);
   await signInAndConsent(popup);
   const [event] = await flowEvents(page);
   expect(event!.kind, JSON.stringify(event)).toBe('success');

@@ -3,14 +3,10 @@
  * (playing the integrator backend) exchanges it with the PKCE verifier and gets tokens. Plus the ways a popup ends
  * otherwise: closed by the user, denied, wrong issuer, and a provider with Cross-Origin-Opener-Policy.
  */
-import { ACCOUNT, DECLINED_DESCRIPTION, test, expect, exchange, flowEvents, signInAndConsent } from './support/fixtures.js';
+import { ACCOUNT, DECLINED_DESCRIPTION, test, expect, exchange, flowEvents, signInAndConsent, openVerifyPopup } from './support/fixtures.js';
 
 test('popup: sign in and consent, the page gets a code, the backend exchanges it for tokens', async ({ page, servers }) => {
-  await page.goto(`${servers.integrator.origin}/app.html`);
-  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
-  const popupOpened = page.waitForEvent('popup');
-  await page.getByRole('button', { name: 'Verify with ID' }).click();
-  const popup = await popupOpened;
+  const popup = await openVerifyPopup(page, servers);
   await signInAndConsent(popup);
   const [event] = await flowEvents(page);
   expect(event!.kind).toBe('success');
@@ -54,11 +50,7 @@ test.describe('provider with COOP', () => {
     page,
     servers,
   }) => {
-    await page.goto(`${servers.integrator.origin}/app.html`);
-    await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
-    const popupOpened = page.waitForEvent('popup');
-    await page.getByRole('button', { name: 'Verify with ID' }).click();
-    const popup = await popupOpened;
+    const popup = await openVerifyPopup(page, servers);
     await popup.getByLabel('Email').waitFor();
     // What makes this case hard: for the opener the popup looks closed while the user is still signing in.
     await expect
@@ -75,11 +67,7 @@ test.describe('provider with COOP', () => {
 });
 
 test('the user closes the popup at the login page: cancel popup_closed, and the button works again', async ({ page, servers }) => {
-  await page.goto(`${servers.integrator.origin}/app.html`);
-  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
-  const popupOpened = page.waitForEvent('popup');
-  await page.getByRole('button', { name: 'Verify with ID' }).click();
-  const popup = await popupOpened;
+  const popup = await openVerifyPopup(page, servers);
   await popup.getByLabel('Email').waitFor();
   await popup.waitForTimeout(4500); // reading the page for a moment, as a person would
   await popup.close();
@@ -94,11 +82,7 @@ test('the user closes the popup at the login page: cancel popup_closed, and the 
 });
 
 test('Decline at the consent screen: access_denied with the provider description', async ({ page, servers }) => {
-  await page.goto(`${servers.integrator.origin}/app.html`);
-  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
-  const popupOpened = page.waitForEvent('popup');
-  await page.getByRole('button', { name: 'Verify with ID' }).click();
-  const popup = await popupOpened;
+  const popup = await openVerifyPopup(page, servers);
   await signInAndConsent(popup, 'Decline');
   const [event] = await flowEvents(page);
   expect(event).toMatchObject({

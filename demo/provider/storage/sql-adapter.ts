@@ -6,6 +6,7 @@
 import { errors, type Adapter, type AdapterFactory, type AdapterPayload } from 'oidc-provider';
 import type { SqlQueryable } from './sql-client.js';
 import { expiresAtSql, jsonParam, LIVE, storableText, ttlParam } from './sql-values.js';
+import { GRANT_MODELS } from '../adapter.js';
 
 function text(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
@@ -95,16 +96,6 @@ export class SqlAdapter implements Adapter {
     return row ? (JSON.parse(row.payload) as AdapterPayload) : undefined;
   }
 }
-
-/** Models issued under a grant and revoked with it (the Grant itself by its id). */
-export const GRANT_MODELS = [
-  'AccessToken',
-  'AuthorizationCode',
-  'RefreshToken',
-  'DeviceCode',
-  'BackchannelAuthenticationRequest',
-  'PreAuthorizedCode',
-] as const;
 
 /** Ends a grant in one statement: its row and every token row issued under it. */
 export async function revokeGrant(db: SqlQueryable, grantId: string): Promise<void> {

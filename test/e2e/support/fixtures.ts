@@ -171,16 +171,21 @@ export async function signInAndConsent(page: Page, decision: 'Allow' | 'Decline'
   await decide(page, decision);
 }
 
+/** Opens the e2e integrator's page and clicks its verify button; resolves the popup the click opened. */
+export async function openVerifyPopup(page: Page, servers: Servers): Promise<Page> {
+  await page.goto(`${servers.integrator.origin}/app.html`);
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+  const popupOpened = page.waitForEvent('popup');
+  await page.getByRole('button', { name: 'Verify with ID' }).click();
+  return popupOpened;
+}
+
 /**
  * Alice connects the e2e integrator (popup, sign-in, consent) and the backend keeps her connect token: what a share
  * link needs. The browser keeps her provider session, so a share link opens straight on the share consent.
  */
 export async function connectAlice(page: Page, servers: Servers): Promise<void> {
-  await page.goto(`${servers.integrator.origin}/app.html`);
-  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
-  const popupOpened = page.waitForEvent('popup');
-  await page.getByRole('button', { name: 'Verify with ID' }).click();
-  const popup = await popupOpened;
+  const popup = await openVerifyPopup(page, servers);
   await signInAndConsent(popup);
   const [event] = await flowEvents(page);
   if (event?.kind !== 'success') throw new Error(`connecting failed: ${JSON.stringify(event)}`);

@@ -287,23 +287,8 @@ describe('<idc-verify-button> around a flow', () => {
   });
 
   describe('before the lazy half has taken the flow over', () => {
-    /** A stand-in for the popup the click opened: records focus and close. */
-    function fakePopup(): Window & { focusCalls: number } {
-      const popup = {
-        closed: false,
-        focusCalls: 0,
-        focus() {
-          popup.focusCalls += 1;
-        },
-        close() {
-          popup.closed = true;
-        },
-      };
-      return popup as unknown as Window & { focusCalls: number };
-    }
-
     class EarlyButton extends IdcVerifyButton {
-      popup = fakePopup();
+      popup = closablePopup();
       proceeded: { aborted: boolean }[] = [];
       handed = controlled<VerifyResult>();
       protected override prepareFlow(options: FlowStartOptions): PreparedFlow<VerifyResult> {
