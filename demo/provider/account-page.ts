@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { documentStatus, type AccountRecord } from './accounts.js';
 import { accountBody, DOCUMENT_LABELS, type AccountView } from './account-views.js';
-import { formField, readForm, redirect } from './http.js';
+import { formField, readForm, redirect } from '../shared/http.js';
 import type { MessageKey, Messages } from './i18n.js';
 import { currentSession, htmlRoute, requestMessages, sendMessagePage, type Handler, type Kit } from './kit.js';
 import { startSignIn } from './signin.js';

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KitClient } from './clients.js';
-import { basicCredentials, bearerToken, HttpError, readJsonObject, sendJson, sendJsonError } from './http.js';
+import { basicCredentials, bearerToken, HttpError, readJsonObject, sendJson, sendJsonError } from '../shared/http.js';
 import type { Handler, Kit } from './kit.js';
 import { parseSelections } from './reuse.js';
 import { SHARE_TOKEN_DEFAULT_TTL, SHARE_TOKEN_MAX_TTL, type ConnectContext } from './shares.js';

@@ -2,7 +2,7 @@
  * Routes for people and tests trying the demo, mounted only with `startProvider({ dev: true })` (what `npm start`
  * does), never by default: `GET /dev/mail` (the built-in mail catcher) and `POST /dev/reviews` (decide a review).
  */
-import { HttpError, readJsonObject, sendJson, sendJsonError } from './http.js';
+import { HttpError, readJsonObject, sendJson, sendJsonError } from '../shared/http.js';
 import type { Handler } from './kit.js';
 import { devMailHandler, type MailCatcher } from './mail.js';
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { InteractionResults } from 'oidc-provider';
 import { INTERNAL_CLIENT_ID } from './clients.js';
-import { formField, HttpError, readForm, redirect } from './http.js';
+import { formField, HttpError, readForm, redirect } from '../shared/http.js';
 import type { Messages } from './i18n.js';
 import { clientAddress, htmlRoute, originOf, requestMessages, screenParty, sendMessagePage, type Handler, type Kit } from './kit.js';
 import { consentPage, loginBody, newNonce, page, sendHtml } from './views.js';

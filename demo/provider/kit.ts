@@ -3,7 +3,7 @@ import type Provider from 'oidc-provider';
 import type { Accounts } from './accounts.js';
 import type { ClientDirectory, KitClient } from './clients.js';
 import type { Csrf } from './csrf.js';
-import { HttpError } from './http.js';
+import { HttpError } from '../shared/http.js';
 import { messages, pickLocale, type MessageKey, type Messages } from './i18n.js';
 import type { Connections } from './connections.js';
 import type { EmailCodes } from './email-codes.js';

@@ -9,7 +9,7 @@ import { BlockList, isIP, type AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
-import { sendJson } from './http.js';
+import { sendJson } from '../shared/http.js';
 import { messages as localeMessages } from './i18n.js';
 import { escapeHtml, newNonce, page, sendHtml } from './views.js';
 

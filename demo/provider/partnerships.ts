@@ -6,7 +6,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { ClientDirectory } from './clients.js';
-import { HttpError } from './http.js';
+import { HttpError } from '../shared/http.js';
 import type { KitStore } from './store.js';
 
 export interface Partnership {

@@ -1,6 +1,6 @@
 import { documentStatus, type DocumentStatus, type VerifiedDocument } from './accounts.js';
 import type { LevelRequirement } from './clients.js';
-import { HttpError } from './http.js';
+import { HttpError } from '../shared/http.js';
 
 /** A document as the recipient's reuse step sees it (the `documents` item of `<idc-reuse-selection>`). */
 export interface ReuseDocument {

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { formField, readForm, redirect } from './http.js';
+import { formField, readForm, redirect } from '../shared/http.js';
 import type { Messages } from './i18n.js';
 import {
   currentSession,

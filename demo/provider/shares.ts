@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Accounts } from './accounts.js';
 import type { ClientDirectory, KitClient, LevelRequirement } from './clients.js';
 import { CONSENT_TOKEN_TTL, type ConsentSigner } from './consent-jwt.js';
-import { HttpError } from './http.js';
+import { HttpError } from '../shared/http.js';
 import {
   relevantDocuments,
   resolveSelection,

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { INTERNAL_CLIENT_ID } from './clients.js';
-import { redirect } from './http.js';
+import { redirect } from '../shared/http.js';
 import { htmlRoute, requestMessages, sendMessagePage, type Handler, type Kit } from './kit.js';
 
 const RETURN_TTL = 600;

@@ -8,7 +8,7 @@
 import type { ServerResponse } from 'node:http';
 import { hashPassword, isEmailAddress } from './accounts.js';
 import { confirmBody, signupBody, type ConfirmView, type SignupView } from './account-views.js';
-import { formField, readForm, redirect } from './http.js';
+import { formField, readForm, redirect } from '../shared/http.js';
 import type { Messages } from './i18n.js';
 import { interactionFor, renderLogin, renderThrottled } from './interactions.js';
 import { clientAddress, htmlRoute, originOf, sendMessagePage, type Handler, type Kit } from './kit.js';

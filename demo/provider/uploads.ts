@@ -9,7 +9,7 @@ import { constants as zlibConstants, inflateSync } from 'node:zlib';
 import busboy from 'busboy';
 import * as jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { HttpError } from './http.js';
+import { HttpError } from '../shared/http.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // multipart/form-data

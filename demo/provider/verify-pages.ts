@@ -8,7 +8,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { reviewBody, REVIEW_SCRIPT, verifyBody, type VerifyFieldName, type VerifyView } from './account-views.js';
-import { HttpError, redirect, sendJson } from './http.js';
+import { HttpError, redirect, sendJson } from '../shared/http.js';
 import type { MessageKey, Messages } from './i18n.js';
 import { currentSession, htmlRoute, requestMessages, type Handler, type Kit } from './kit.js';
 import { startSignIn } from './signin.js';

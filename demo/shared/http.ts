@@ -1,7 +1,8 @@
 /**
- * Small node:http helpers shared by the two demo sites (integrator and recipient): JSON bodies with a size cap,
- * coded JSON errors, cookie sessions, security headers, static files and HTML escaping. No framework on purpose:
- * each site should read in one sitting.
+ * The demo's one set of node:http helpers, for the provider (demo/provider) and the two sites (demo/integrator,
+ * demo/recipient): bodies read with a size cap, coded JSON errors, redirects, credentials from headers, cookie
+ * sessions, security headers, static files and HTML escaping. No framework on purpose: each server should read in
+ * one sitting.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,18 +11,28 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, extname, resolve, sep } from 'node:path';
 
-/** An error a route throws to answer with `{ error: { code, message } }` and an HTTP status. */
+/** Largest body the provider's routes read (its forms and API calls are small). */
+export const BODY_LIMIT = 16 * 1024;
+/** Largest body the sites read (a webhook delivery, a share call). */
+const SITE_BODY_LIMIT = 64 * 1024;
+
+/**
+ * A refusal with an HTTP status and a stable code. The provider answers it as `{ code, message, error,
+ * error_description }` ({@link sendJsonError}); the sites as `{ error: { code, message } }` ({@link sendError}).
+ */
 export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
+  readonly status: number;
+  readonly code: string;
+  readonly headers: Record<string, string>;
+
+  constructor(status: number, code: string, message: string, headers: Record<string, string> = {}) {
     super(message);
+    this.name = 'HttpError';
+    this.status = status;
+    this.code = code;
+    this.headers = headers;
   }
 }
-
-const MAX_BODY = 64 * 1024;
 
 /**
  * An error of `idconnect-kit/server` as the site's own JSON error: the provider's code when it refused the call
@@ -32,32 +43,102 @@ export function idcToHttp(err: { code: string; message: string; retryable: boole
   return new HttpError(status, err.providerCode ?? err.code, err.message);
 }
 
-/** The body as it came (a webhook's signature is over these exact bytes), at most 64 kB. */
-export async function readRawBody(req: IncomingMessage): Promise<Buffer> {
+/** The body as it came (a webhook's signature is over these exact bytes); more than `limit` bytes is a 413. */
+export async function readRawBody(req: IncomingMessage, limit = SITE_BODY_LIMIT): Promise<Buffer> {
+  const tooLarge = () => new HttpError(413, 'payload_too_large', `request body exceeds ${limit} bytes`);
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    req.resume();
+    throw tooLarge();
+  }
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new HttpError(413, 'invalid_request', 'The request body is too large.');
-    chunks.push(chunk as Buffer);
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      // Drain without buffering the excess.
+      req.resume();
+      throw tooLarge();
+    }
+    chunks.push(chunk);
   }
   return Buffer.concat(chunks);
 }
 
-export async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const type = req.headers['content-type'] ?? '';
-  if (!/^application\/json\b/i.test(type)) throw new HttpError(415, 'invalid_request', 'Send application/json.');
-  const raw = await readRawBody(req);
-  let body: unknown;
+/** The body as UTF-8 text (the provider's forms and API calls), at most {@link BODY_LIMIT} bytes by default. */
+export async function readBody(req: IncomingMessage, limit = BODY_LIMIT): Promise<string> {
+  const buf = await readRawBody(req, limit);
   try {
-    body = JSON.parse(raw.toString('utf8'));
+    return new TextDecoder('utf-8', { fatal: true }).decode(buf);
   } catch {
-    throw new HttpError(400, 'invalid_request', 'The request body is not valid JSON.');
+    throw new HttpError(400, 'invalid_request', 'request body is not valid UTF-8');
   }
-  if (!body || typeof body !== 'object' || Array.isArray(body)) {
-    throw new HttpError(400, 'invalid_request', 'The request body must be a JSON object.');
+}
+
+function mediaType(req: IncomingMessage): string {
+  return (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+/** A JSON object body (`application/json`); anything else is a 4xx. */
+export async function readJsonObject(req: IncomingMessage, limit = BODY_LIMIT): Promise<Record<string, unknown>> {
+  if (mediaType(req) !== 'application/json') {
+    req.resume();
+    throw new HttpError(415, 'unsupported_media_type', 'send the body as application/json');
   }
-  return body as Record<string, unknown>;
+  const text = await readBody(req, limit);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new HttpError(400, 'invalid_request', 'request body is not valid JSON');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new HttpError(400, 'invalid_request', 'request body must be a JSON object');
+  }
+  return value as Record<string, unknown>;
+}
+
+/** The sites' JSON bodies: {@link readJsonObject} with the sites' larger cap. */
+export const readJson = (req: IncomingMessage): Promise<Record<string, unknown>> => readJsonObject(req, SITE_BODY_LIMIT);
+
+/** An `application/x-www-form-urlencoded` body (the provider's own HTML forms). */
+export async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
+  if (mediaType(req) !== 'application/x-www-form-urlencoded') {
+    req.resume();
+    throw new HttpError(415, 'unsupported_media_type', 'send the form as application/x-www-form-urlencoded');
+  }
+  return new URLSearchParams(await readBody(req));
+}
+
+/** One form field that must appear exactly once. */
+export function formField(form: URLSearchParams, name: string): string | undefined {
+  const values = form.getAll(name);
+  return values.length === 1 ? values[0] : undefined;
+}
+
+export function bearerToken(req: IncomingMessage): string | undefined {
+  const match = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/.exec(req.headers.authorization ?? '');
+  return match?.[1];
+}
+
+/** `client_id:secret` from HTTP Basic, each form-urlencoded as RFC 6749 section 2.3.1 says. */
+export function basicCredentials(req: IncomingMessage): { id: string; secret: string } | undefined {
+  const match = /^Basic ([A-Za-z0-9+/]+=*)$/i.exec(req.headers.authorization ?? '');
+  if (!match) return undefined;
+  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return undefined;
+  try {
+    const unescape = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
+    return { id: unescape(decoded.slice(0, colon)), secret: unescape(decoded.slice(colon + 1)) };
+  } catch {
+    return undefined;
+  }
+}
+
+export function redirect(res: ServerResponse, location: string, headers: Record<string, string> = {}): void {
+  res.writeHead(303, { Location: location, 'Content-Length': '0', 'Cache-Control': 'no-store', ...headers });
+  res.end();
 }
 
 export function str(body: Record<string, unknown>, key: string, max = 4096): string {
@@ -68,14 +149,21 @@ export function str(body: Record<string, unknown>, key: string, max = 4096): str
   return value;
 }
 
-export function sendJson(res: ServerResponse, status: number, data: unknown): void {
-  const body = JSON.stringify(data);
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
   res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    ...headers,
   });
-  res.end(body);
+  res.end(text);
+}
+
+/** The provider's error body: `{ code, message }` as the contract has it, and the same as OAuth's `{ error, error_description }`. */
+export function sendJsonError(res: ServerResponse, err: HttpError): void {
+  sendJson(res, err.status, { code: err.code, message: err.message, error: err.code, error_description: err.message }, err.headers);
 }
 
 export function sendError(res: ServerResponse, err: unknown, log: (line: string) => void): void {

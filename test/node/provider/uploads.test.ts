@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { deflateSync } from 'node:zlib';
 import * as jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { HttpError, sendJson, sendJsonError } from '../../../demo/provider/http.js';
+import { HttpError, sendJson, sendJsonError } from '../../../demo/shared/http.js';
 import {
   imageDimensions,
   jpegScanCount,
