@@ -50,7 +50,7 @@ export const REFUSED: Launch = { path: 'none', why: 'config' };
 /**
  * The quick check of the options every flow shares, before anything may open: the ones the launch reads, and the
  * timeout. Each flow adds its must-haves (`canStartVerify`, `canStartShare`); the elements call those same checks
- * (a refused click fires no `idc-start`). A subset of the full check with its messages (lazy/options.ts), so whatever
+ * (a refused click fires no `idc-start`). A subset of the full check with its messages (lazy/verify.ts, lazy/share.ts), so whatever
  * opens a window passes that one too.
  */
 export function launchOptionsOk(options: unknown): options is LaunchOptions {

@@ -7,6 +7,10 @@
  *   popup the flow's.
  * - `continueLaunch`: the options checked in full, and why nothing opened as the coded error it always was; else the
  *   timeout and the popup or redirect path (lazy/verify.ts, lazy/share.ts).
+ * - The options every flow has (`resolveBaseConfig`: mode, fallback, timeout, redirect URI, signal), checked with a
+ *   message for each rule: bad input is `invalid_config`, never a hang. Each flow checks its own options on top
+ *   (`resolveVerifyConfig` in lazy/verify.ts, `resolveShareConfig` in lazy/share.ts); the quick check inside the
+ *   click (`launchOptionsOk`, `canStartVerify`, `canStartShare`) is a subset of these.
  * - The redirect's own preconditions (`prepareRedirect`): working sessionStorage (the transaction must survive the
  *   round trip: §13) and a window that may leave and come back (§16) — the page itself, or the top window of a
  *   same-site frame. A cross-site frame cannot get the result back (its storage is partitioned from the top
@@ -14,7 +18,7 @@
  */
 import { FlowCancelled, IdcError, toIdcError } from '../errors.js';
 import type { Launch, NoLaunchReason, PageState, RedirectLaunch } from '../first-paint/launch.js';
-import type { FlowHandle } from '../types.js';
+import type { FallbackDetail, FlowHandle, FlowMode } from '../types.js';
 
 /*
  * The handle
@@ -280,4 +284,74 @@ export function sameSite(a: string, b: string): boolean {
   if (ua.protocol !== ub.protocol) return false;
   const [ha, hb] = [ua.hostname, ub.hostname];
   return ha === hb || ha.endsWith(`.${hb}`) || hb.endsWith(`.${ha}`);
+}
+
+/*
+ * The options every flow has
+ */
+
+const DEFAULT_TIMEOUT_S = 600;
+
+export function invalidConfig(message: string): IdcError {
+  return new IdcError('invalid_config', { message });
+}
+
+/** Common options of every flow. */
+export interface BaseConfig {
+  mode: FlowMode;
+  fallback: 'redirect' | 'none';
+  timeoutMs: number;
+  redirectUri: string;
+  signal?: AbortSignal;
+  onFallback?: (detail: FallbackDetail) => boolean;
+}
+
+export function resolveBaseConfig(options: {
+  mode?: unknown;
+  fallback?: unknown;
+  timeout?: unknown;
+  redirectUri?: unknown;
+  signal?: unknown;
+  onFallback?: unknown;
+}): BaseConfig {
+  const mode = options.mode ?? 'popup';
+  if (mode !== 'popup' && mode !== 'redirect') throw invalidConfig('mode must be "popup" or "redirect".');
+  const fallback = options.fallback ?? 'none';
+  if (fallback !== 'redirect' && fallback !== 'none') throw invalidConfig('fallback must be "redirect" or "none".');
+  const timeout = options.timeout ?? DEFAULT_TIMEOUT_S;
+  if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0) {
+    throw invalidConfig('timeout must be a positive number of seconds.');
+  }
+  if (options.onFallback !== undefined && typeof options.onFallback !== 'function') {
+    throw invalidConfig('onFallback must be a function.');
+  }
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+    throw invalidConfig('signal must be an AbortSignal.');
+  }
+  return {
+    mode,
+    fallback,
+    // setTimeout holds at most 2^31-1 ms; longer is "no timeout" in practice.
+    timeoutMs: Math.min(timeout * 1000, 2_147_483_647),
+    redirectUri: resolveRedirectUri(options.redirectUri),
+    signal: options.signal as AbortSignal | undefined,
+    onFallback: options.onFallback as BaseConfig['onFallback'],
+  };
+}
+
+/** The callback URL: default the page without query and hash; always on this page's origin (the relay needs it). */
+export function resolveRedirectUri(value: unknown): string {
+  if (value === undefined || value === null || value === '') return location.origin + location.pathname;
+  if (typeof value !== 'string') throw invalidConfig('redirectUri must be a URL string.');
+  let url: URL;
+  try {
+    url = new URL(value, location.href);
+  } catch {
+    throw invalidConfig('redirectUri is not a valid URL.');
+  }
+  if (url.origin !== location.origin) {
+    throw invalidConfig(`redirectUri must be on this page's origin (${location.origin}).`);
+  }
+  if (url.hash) throw invalidConfig('redirectUri must not contain a fragment.');
+  return url.href;
 }

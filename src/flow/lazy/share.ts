@@ -1,6 +1,7 @@
 /**
  * The lazy half of the share-consent flow (first-paint/share.ts started it), loaded only by a share flow (lazy/index.ts
- * imports it on demand): the options checked in full and the expected state settled (the host's, or a generated
+ * imports it on demand): the options checked in full (`resolveShareConfig`, on top of the common ones in
+ * lazy/flow.ts) and the expected state settled (the host's, or a generated
  * one), the host's `shareLink({ state })` awaited and validated, then the popup session or the redirect departure;
  * the result read from the response — after the popup's message or after a redirect's return.
  */
@@ -10,10 +11,10 @@ import type { Launch, RedirectLaunch } from '../first-paint/launch.js';
 import { validateShareLink } from '../first-paint/safe-url.js';
 import { removeShareRecords, type ShareRecord } from '../first-paint/share-records.js';
 import type { ShareConsentOptions, ShareConsentResult } from '../types.js';
-import { continueLaunch, prepareRedirect, type Flow } from './flow.js';
+import { continueLaunch, invalidConfig, prepareRedirect, resolveBaseConfig, type BaseConfig, type Flow } from './flow.js';
 import { decodeJwtPayload } from './jwt.js';
-import { resolveShareConfig, type ShareConfig } from './options.js';
 import { PopupSession } from './popup-session.js';
+import { randomToken } from './protocol.js';
 import { oauthError, relayOrNotFound } from './response.js';
 
 const MAX_TOKEN_LENGTH = 8192;
@@ -122,4 +123,41 @@ export async function finishShareResume(
   } catch (err) {
     throw err instanceof IdcError ? err : new IdcError('invalid_response', { cause: err });
   }
+}
+
+/*
+ * The share flow's options
+ */
+
+/**
+ * A `state` the host may give: 1 to 512 printable ASCII characters (RFC 6749's VSCHAR), so that the callback page
+ * can read it from the token's claim with its tiny decoder.
+ */
+const HOST_STATE = /^[\x20-\x7e]{1,512}$/;
+
+export interface ShareConfig extends BaseConfig {
+  /** The state the consent token must carry: the host's, or generated here (128 random bits). */
+  state: string;
+  link?: string;
+  linkSource?: Exclude<ShareConsentOptions['shareLink'], string>;
+}
+
+export function resolveShareConfig(options: ShareConsentOptions): ShareConfig {
+  if (!options || typeof options !== 'object') throw invalidConfig('share options are missing.');
+  const base = resolveBaseConfig(options);
+  const { shareLink, state } = options;
+  if (state !== undefined && (typeof state !== 'string' || !HOST_STATE.test(state))) {
+    throw invalidConfig('state must be 1 to 512 printable ASCII characters.');
+  }
+  const config: ShareConfig = { ...base, state: state ?? randomToken(16) };
+  if (typeof shareLink === 'function') config.linkSource = shareLink;
+  else if (shareLink === undefined || shareLink === null || shareLink === '') {
+    // Missing is a setup mistake (invalid_config); a link that is there but unsafe is invalid_share_link.
+    throw invalidConfig('shareLink is required: a URL string, or a function returning one.');
+  } else {
+    config.link = validateShareLink(shareLink);
+    // A link fetched beforehand was bound to a state by the backend: the flow must know which.
+    if (state === undefined) throw invalidConfig('A string shareLink needs the state the backend bound to it.');
+  }
+  return config;
 }

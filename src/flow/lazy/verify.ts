@@ -1,14 +1,24 @@
 /**
- * The lazy half of the verify flow (first-paint/verify.ts started it). After the click: the options checked in full,
+ * The lazy half of the verify flow (first-paint/verify.ts started it). After the click: the options checked in full
+ * (`resolveVerifyConfig`, on top of the common ones in lazy/flow.ts),
  * then metadata, the PKCE request through oidc-client-ts, and the popup session or the redirect departure. After a
  * redirect's return: the stored transaction taken (single use) and the response checked.
  */
 import { IdcError, toIdcError } from '../errors.js';
+import { isSecureWebUrl } from '../first-paint/safe-url.js';
 import type { VerifyReturn } from '../first-paint/address-bar.js';
 import type { Launch, RedirectLaunch } from '../first-paint/launch.js';
 import type { VerifyOptions, VerifyResult } from '../types.js';
-import { adoptLaunch, continueLaunch, prepareRedirect, usableSessionStorage, type Flow } from './flow.js';
-import { normalizeAuthority, resolveVerifyConfig, type VerifyConfig } from './options.js';
+import {
+  adoptLaunch,
+  continueLaunch,
+  invalidConfig,
+  prepareRedirect,
+  resolveBaseConfig,
+  usableSessionStorage,
+  type BaseConfig,
+  type Flow,
+} from './flow.js';
 import { PopupSession } from './popup-session.js';
 import {
   createProtocol,
@@ -139,4 +149,66 @@ async function verifyReturn({ search, stored }: VerifyReturn): Promise<VerifyRes
   if (taken.status === 'not_found') throw new IdcError('state_not_found');
   if (taken.status === 'mismatch') throw new IdcError('state_mismatch');
   return completeVerify(params, taken.transaction, 'redirect');
+}
+
+/*
+ * The verify flow's options
+ */
+
+export interface VerifyConfig extends BaseConfig {
+  authority: string;
+  clientId: string;
+  scope: string;
+  prompt?: string;
+  loginHint?: string;
+  uiLocales?: string;
+}
+
+export function resolveVerifyConfig(options: VerifyOptions): VerifyConfig {
+  if (!options || typeof options !== 'object') throw invalidConfig('verify options are missing.');
+  const base = resolveBaseConfig(options);
+  const authority = normalizeAuthority(options.authority);
+  const clientId = options.clientId;
+  // eslint-disable-next-line no-control-regex
+  if (typeof clientId !== 'string' || !clientId.trim() || clientId.length > 256 || /[\u0000-\u001f]/.test(clientId)) {
+    throw invalidConfig('clientId is required.');
+  }
+  const scopes = normalizeScope(options.scope);
+  const config: VerifyConfig = { ...base, authority, clientId, scope: scopes.join(' ') };
+  if (scopes.includes('offline_access')) config.prompt = 'consent';
+  if (options.loginHint !== undefined && options.loginHint !== '') {
+    if (typeof options.loginHint !== 'string' || options.loginHint.length > 256) {
+      throw invalidConfig('loginHint must be a string of at most 256 characters.');
+    }
+    config.loginHint = options.loginHint;
+  }
+  if (options.uiLocales !== undefined && options.uiLocales !== '') {
+    if (typeof options.uiLocales !== 'string' || !/^[A-Za-z0-9-]+(?: [A-Za-z0-9-]+)*$/.test(options.uiLocales)) {
+      throw invalidConfig('uiLocales must be space-separated BCP 47 tags.');
+    }
+    config.uiLocales = options.uiLocales;
+  }
+  return config;
+}
+
+/** The issuer URL as given, checked: absolute, https (or loopback http), no query, no fragment. */
+export function normalizeAuthority(value: unknown): string {
+  if (typeof value !== 'string' || !value) throw invalidConfig('authority (the provider issuer URL) is required.');
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw invalidConfig('authority is not an absolute URL.');
+  }
+  if (!isSecureWebUrl(url)) throw invalidConfig('authority must be an https URL (http only on localhost).');
+  if (url.search || url.hash) throw invalidConfig('authority must not have a query or fragment.');
+  return value;
+}
+
+function normalizeScope(value: unknown): string[] {
+  if (value === undefined || value === null || value === '') return ['openid', 'share'];
+  if (typeof value !== 'string') throw invalidConfig('scope must be a space-separated string.');
+  const scopes = [...new Set(value.split(/\s+/).filter(Boolean))];
+  if (!scopes.every((s) => /^[\x21\x23-\x5b\x5d-\x7e]+$/.test(s))) throw invalidConfig('scope holds invalid characters.');
+  return scopes.includes('openid') ? scopes : ['openid', ...scopes];
 }

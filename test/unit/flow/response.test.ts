@@ -1,7 +1,7 @@
 /** Authorization responses: RFC 9207 `iss` before `error` (docs/security.md §10), error mapping (docs/security.md §11), config checks. */
 import { expect } from '@open-wc/testing';
 import { IdcError } from '../../../src/flow/errors.js';
-import { resolveVerifyConfig } from '../../../src/flow/lazy/options.js';
+import { resolveVerifyConfig } from '../../../src/flow/lazy/verify.js';
 import { checkMetadata, getMetadata, clearMetadataCache } from '../../../src/flow/lazy/protocol.js';
 import type { Transaction } from '../../../src/flow/lazy/protocol.js';
 import { checkIssuer, completeVerify, oauthError } from '../../../src/flow/lazy/response.js';
