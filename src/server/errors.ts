@@ -18,7 +18,8 @@ export const SERVER_ERROR_CODES = {
   code_reused: { retryable: false, message: 'This authorization code has already been used.' },
   /** The token endpoint refused the code: used, expired, wrong code verifier or wrong redirect URI. */
   invalid_grant: { retryable: false, message: 'The authorization code was refused by the identity provider.' },
-  /** The token endpoint or the Gateway API refused the client credentials. */
+  /** The token endpoint or the Gateway API refused the client credentials (at the token endpoint: `invalid_client`,
+   * or `unauthorized_client` answered with 401 or 403; `oauthError` keeps the provider's own). */
   invalid_client: { retryable: false, message: 'The identity provider refused the client credentials.' },
   /** The token request failed for another reason (network, provider error, malformed response). Not retried. */
   exchange_failed: { retryable: false, message: 'The authorization code could not be exchanged.' },

@@ -114,7 +114,7 @@ function parseRedirectUri(value: unknown): URL {
  * - `issuer_mismatch` — `options.iss` differs from the issuer;
  * - `code_reused` — this process already sent this code (nothing sent now);
  * - `invalid_grant` — the provider refused the code (used twice, expired, wrong verifier or redirect URI);
- * - `invalid_client` — the provider refused the client credentials;
+ * - `invalid_client` — the provider refused the client credentials (`invalid_client`, or a 401/403 `unauthorized_client`);
  * - `exchange_failed` — the token request failed otherwise (network, provider error);
  * - `invalid_id_token` — the token response or its ID token failed validation.
  * Messages never contain the code, the verifier, the client secret or a token.

@@ -3,8 +3,8 @@
  * the integrator's and the recipient's backends, and the check of the webhooks the provider signs.
  *
  * Authentication per call: the integrator's share calls send the user's connect token (`Authorization: Bearer`);
- * the partnership and reuse calls authenticate the client itself with HTTP Basic, id and secret each
- * form-urlencoded first (RFC 6749 §2.3.1). Requests go to `<issuer>/api/…` with `redirect: 'manual'` (a credential
+ * the partnership and reuse calls authenticate the client itself with HTTP Basic, id and secret encoded as for the
+ * token endpoint (RFC 6749 §2.3.1, unreserved characters as they are: token-client.ts `basicAuthorization`). Requests go to `<issuer>/api/…` with `redirect: 'manual'` (a credential
  * is never carried to another URL), under one deadline for the whole call (request and answer body), and the answer
  * body is capped. Nothing is retried: a share token is single use, so only the caller can decide.
  *
@@ -23,7 +23,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FetchLike } from './discovery.js';
 import { IdcServerError, isProviderCode } from './errors.js';
 import type { ServerErrorCode } from './errors.js';
-import { checkClientOptions, requireString } from './token-client.js';
+import { basicAuthorization, checkClientOptions, requireString } from './token-client.js';
 import type { TokenClientOptions } from './token-client.js';
 
 /** Largest Gateway API answer read, in bytes. */
@@ -211,11 +211,6 @@ interface Call {
   secrets: readonly string[];
 }
 
-/** RFC 6749 §2.3.1: the id and secret are each `application/x-www-form-urlencoded` before Base64. */
-function formEncode(value: string): string {
-  return new URLSearchParams([['', value]]).toString().slice(1);
-}
-
 function badRequest(message: string): IdcServerError {
   return new IdcServerError('invalid_request', { message });
 }
@@ -372,8 +367,8 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
     options.webhookSecret === undefined ? undefined : requireString(options.webhookSecret, 'webhookSecret');
   const doFetch: FetchLike = checked.fetch ?? ((url, init) => fetch(url, init as RequestInit));
   const base = issuerUrl.href.replace(/\/+$/, '');
-  const credentials = Buffer.from(`${formEncode(checked.clientId)}:${formEncode(clientSecret)}`).toString('base64');
-  const basic = `Basic ${credentials}`;
+  const basic = basicAuthorization(checked.clientId, clientSecret);
+  const credentials = basic.slice('Basic '.length);
   const clientSecrets = [clientSecret, credentials, webhookSecret].filter((s): s is string => s !== undefined);
 
   async function send(call: Call): Promise<{ status: number; body: unknown }> {

@@ -49,7 +49,7 @@ const inFlight = new Map<string, Promise<RefreshConnectionResult>>();
  * - `invalid_request` — missing/invalid options, or a plain-http issuer that is not localhost/127.0.0.1;
  * - `discovery_failed` — metadata unreachable or invalid (nothing was sent; retryable);
  * - `connection_revoked` — the provider answered `invalid_grant`: revoked, expired or already used; connect again;
- * - `invalid_client` — the provider refused the client credentials;
+ * - `invalid_client` — the provider refused the client credentials (`invalid_client`, or a 401/403 `unauthorized_client`);
  * - `refresh_failed` — network, timeout, another provider error or a malformed answer (retryable);
  * - `invalid_id_token` — the refreshed ID token failed validation, or its `sub` is not `expectedSubject`.
  * Messages never contain the refresh token, an access token or the client secret.

@@ -2,6 +2,14 @@
  * What the token endpoint helpers (`exchangeCode()`, `refreshConnection()`) share: the checks of the confidential
  * client options, the openid-client `Configuration` for the provider (client authentication, timeout, loopback http,
  * ID token signature checks with the per-issuer JWKS cache), and the mapping of token endpoint failures to codes.
+ *
+ * Client authentication is strict in what it checks and liberal in what it sends. `client_secret_basic` puts the id
+ * and the secret in HTTP Basic after the form-urlencoding of RFC 6749 §2.3.1, but encodes only what must be encoded:
+ * the unreserved characters (ALPHA / DIGIT / "-" / "." / "_" / "~") go out as they are, so a provider that decodes
+ * and one that does not both read such an id or secret unchanged. (openid-client's own `ClientSecretBasic` sends
+ * "-" as `%2D`; providers that skip the decoding refuse that, or echo the encoded id in the ID token's `aud`.)
+ * Every other character is form-urlencoded, as the RFC says: space as `+`, the rest as `%XX` of its UTF-8 bytes.
+ * The Gateway API client sends the same header ({@link basicAuthorization}).
  */
 import * as client from 'openid-client';
 import { DEFAULT_TIMEOUT_SECS, getIssuerJwksCache, parseServerUrl, setIssuerJwksCache } from './discovery.js';
@@ -17,7 +25,11 @@ export interface TokenClientOptions {
   issuer: string;
   clientId: string;
   clientSecret: string;
-  /** Token endpoint client authentication. Default: `client_secret_basic` when the provider supports it. */
+  /**
+   * Token endpoint client authentication. Default: `client_secret_basic` unless the provider's metadata lists only
+   * `client_secret_post`. `client_secret_basic` sends id and secret in HTTP Basic, form-urlencoded only where they
+   * hold characters outside ALPHA / DIGIT / `-._~` (RFC 6749 §2.3.1); `client_secret_post` sends them in the body.
+   */
   clientAuthMethod?: ClientAuthMethod;
   /** Replaces `fetch` for the token request, and for discovery and the JWKS when they are not cached yet. */
   fetch?: FetchLike;
@@ -36,6 +48,41 @@ export interface CheckedClientOptions {
   timeout: number;
 }
 
+/** RFC 3986 unreserved characters: `application/x-www-form-urlencoded` decoding leaves them unchanged. */
+const UNRESERVED = /[A-Za-z0-9\-._~]/;
+
+/**
+ * One half of HTTP Basic client credentials (RFC 6749 §2.3.1, Appendix B): every character outside the unreserved
+ * set is form-urlencoded (space as `+`, the rest as `%XX` of its UTF-8 bytes); unreserved characters stay as they
+ * are, so an id or secret made only of them is sent unchanged. The value must be well-formed UTF-16
+ * ({@link checkClientOptions} makes sure).
+ */
+function basicCredential(value: string): string {
+  let out = '';
+  for (const char of value) {
+    if (UNRESERVED.test(char)) out += char;
+    else if (char === ' ') out += '+';
+    else for (const byte of Buffer.from(char, 'utf8')) out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+/** The `Authorization` header value of `client_secret_basic` for this id and secret (see {@link basicCredential}). */
+export function basicAuthorization(clientId: string, clientSecret: string): string {
+  return `Basic ${Buffer.from(`${basicCredential(clientId)}:${basicCredential(clientSecret)}`).toString('base64')}`;
+}
+
+/** openid-client's client authentication hook for `client_secret_basic`, with the kit's encoding. */
+function clientSecretBasic(clientId: string, clientSecret: string): client.ClientAuth {
+  const authorization = basicAuthorization(clientId, clientSecret);
+  return (_as, _client, _body, headers) => {
+    headers.set('authorization', authorization);
+  };
+}
+
+/** A lone UTF-16 surrogate: a string that has no UTF-8 form, so it cannot be sent. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
 export function requireString(value: unknown, name: string, max = 4096): string {
   if (typeof value !== 'string' || value === '' || value.length > max) {
     throw new IdcServerError('invalid_request', { message: `"${name}" must be a non-empty string.` });
@@ -51,6 +98,11 @@ export function checkClientOptions(options: TokenClientOptions, helper: string):
   const { url: issuerUrl, insecure } = parseServerUrl(options.issuer, 'issuer');
   const clientId = requireString(options.clientId, 'clientId', 512);
   const clientSecret = requireString(options.clientSecret, 'clientSecret');
+  for (const [name, value] of [['clientId', clientId], ['clientSecret', clientSecret]] as const) {
+    if (LONE_SURROGATE.test(value)) {
+      throw new IdcServerError('invalid_request', { message: `"${name}" is not well-formed Unicode (a lone surrogate).` });
+    }
+  }
   if (options.clientAuthMethod !== undefined && !['client_secret_basic', 'client_secret_post'].includes(options.clientAuthMethod)) {
     throw new IdcServerError('invalid_request', { message: '"clientAuthMethod" must be client_secret_basic or client_secret_post.' });
   }
@@ -93,7 +145,7 @@ export function tokenClient(
     metadata,
     options.clientId,
     { client_secret: clientSecret, token_endpoint_auth_method: method },
-    method === 'client_secret_post' ? client.ClientSecretPost(clientSecret) : client.ClientSecretBasic(clientSecret),
+    method === 'client_secret_post' ? client.ClientSecretPost(clientSecret) : clientSecretBasic(options.clientId, clientSecret),
   );
   config.timeout = options.timeout;
   if (options.insecure) client.allowInsecureRequests(config);
@@ -149,7 +201,8 @@ export function tokenEndpointError(
   if (err instanceof IdcServerError) return err;
   const secrets = [...callerSecrets, ...token.sentCredentials];
   if (err instanceof client.ResponseBodyError) {
-    const refusal = Object.hasOwn(codes.refusals, err.error) ? codes.refusals[err.error] : undefined;
+    const error = refusedClient(err.status, err.error) ? 'invalid_client' : err.error;
+    const refusal = Object.hasOwn(codes.refusals, error) ? codes.refusals[error] : undefined;
     return new IdcServerError(refusal ?? codes.failed, {
       message: `The token endpoint answered ${err.status} ${String(err.error).slice(0, 64)}.`.replace(/[^\x20-\x7e]/g, ''),
       oauthError: err.error,
@@ -159,7 +212,8 @@ export function tokenEndpointError(
     });
   }
   if (err instanceof client.WWWAuthenticateChallengeError) {
-    return new IdcServerError(err.status === 401 ? 'invalid_client' : codes.failed, {
+    const challenged = err.status === 401 || err.cause.some((c) => refusedClient(err.status, c.parameters.error));
+    return new IdcServerError(challenged ? 'invalid_client' : codes.failed, {
       message: `The token endpoint answered ${err.status} with an authentication challenge.`,
       cause: err,
       secrets,
@@ -173,6 +227,15 @@ export function tokenEndpointError(
     });
   }
   return new IdcServerError(codes.failed, { message: 'The token request failed.', cause: err, secrets });
+}
+
+/**
+ * Whether a token endpoint error refuses the client's credentials: `invalid_client`, or `unauthorized_client` with
+ * 401 or 403, which some providers answer for credentials they do not accept. A 400 `unauthorized_client` keeps its
+ * RFC 6749 §5.2 meaning (the client may not use this grant type) and is not a credentials refusal.
+ */
+function refusedClient(status: number, error: string | undefined): boolean {
+  return error === 'invalid_client' || (error === 'unauthorized_client' && (status === 401 || status === 403));
 }
 
 /** The ID token claims of a token response (undefined when it has none); an unreadable one is `invalid_id_token`. */
