@@ -3,7 +3,8 @@
 import type { StorybookConfig } from '@storybook/web-components-vite';
 
 const config: StorybookConfig = {
-  stories: ['../stories/**/*.stories.@(ts|js)'],
+  // Element stories (autodocs: one docs page per element) and the MDX guides (framework usage).
+  stories: ['../stories/**/*.stories.@(ts|js)', '../stories/**/*.mdx'],
   addons: ['@storybook/addon-a11y', '@storybook/addon-docs'],
   framework: {
     name: '@storybook/web-components-vite',

@@ -2,11 +2,16 @@ import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html } from 'lit';
 import '../src/components/consent-screen/define.js';
 import type {
+  ConsentAccount,
   ConsentDataItem,
   ConsentIntegrator,
   ConsentRecipient,
 } from '../src/components/consent-screen/consent-screen.js';
+import { logged } from './support.js';
 
+// One arg per attribute of the manifest, named as the property it sets (object-valued ones are bound as properties),
+// plus `lang` for the story's wrapper; controls and descriptions come from custom-elements.json
+// (.storybook/manifest-arg-types.ts). Events are logged in the Actions panel.
 interface Args {
   kind: 'connect' | 'share';
   theme: 'light' | 'dark' | 'auto';
@@ -17,7 +22,7 @@ interface Args {
   integrator: ConsentIntegrator;
   recipient: ConsentRecipient;
   dataItems: ConsentDataItem[];
-  email: string;
+  account: ConsentAccount;
 }
 
 const integrator: ConsentIntegrator = { name: 'Acme Shop', url: 'https://acme.example/' };
@@ -47,13 +52,27 @@ const meta: Meta<Args> = {
     integrator,
     recipient,
     dataItems: [],
-    email: 'alice@example.com',
+    account: { email: 'alice@example.com' },
   },
   argTypes: {
-    kind: { control: 'inline-radio', options: ['connect', 'share'] },
-    theme: { control: 'inline-radio', options: ['auto', 'light', 'dark'] },
-    lang: { control: 'inline-radio', options: ['en', 'de', 'es', 'fr', 'ar'] },
+    lang: {
+      control: 'inline-radio',
+      options: ['en', 'de', 'es', 'fr', 'ar'],
+      description: 'Not an attribute of the element: the `lang` of a wrapper, which the element follows',
+      table: { category: 'story' },
+    },
     armDelay: { control: { type: 'range', min: 300, max: 1000, step: 100 } },
+  },
+  parameters: {
+    docs: {
+      description: {
+        component:
+          "The provider's authorization screen (`kind=\"connect\"`) and per-recipient share consent (`kind=\"share\"`). " +
+          'Text is rendered as text, never as HTML. **Allow** arms only after the screen has been visible and the page ' +
+          'focused for `arm-delay` ms (300–1000). A decision is logged in the Actions panel as `idc-consent-decision`, ' +
+          '"Not you?" as `idc-switch-account`.',
+      },
+    },
   },
   render: (a) => html`<div lang=${a.lang} dir=${a.lang === 'ar' ? 'rtl' : 'ltr'}>
     <idc-consent-screen
@@ -65,9 +84,9 @@ const meta: Meta<Args> = {
       .integrator=${a.integrator}
       .recipient=${a.recipient}
       .dataItems=${a.dataItems}
-      .account=${{ email: a.email }}
-      @idc-consent-decision=${(e: CustomEvent) => console.info('idc-consent-decision', e.detail)}
-      @idc-switch-account=${() => console.info('idc-switch-account')}
+      .account=${a.account}
+      @idc-consent-decision=${logged(a, 'idc-consent-decision')}
+      @idc-switch-account=${logged(a, 'idc-switch-account')}
     ></idc-consent-screen>
   </div>`,
 };

@@ -1,13 +1,21 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html } from 'lit';
 import '../src/components/reuse-selection/define.js';
-import type { ReuseDocument, ReuseRequirement } from '../src/components/reuse-selection/reuse-selection.js';
+import type {
+  ReuseDocument,
+  ReuseRecipient,
+  ReuseRequirement,
+} from '../src/components/reuse-selection/reuse-selection.js';
+import { logged } from './support.js';
 
+// One arg per attribute of the manifest, named as the property it sets (object-valued ones are bound as properties),
+// plus `lang` for the story's wrapper; controls and descriptions come from custom-elements.json
+// (.storybook/manifest-arg-types.ts). Events are logged in the Actions panel.
 interface Args {
   theme: 'light' | 'dark' | 'auto';
   lang: string;
   pending: boolean;
-  recipientName: string;
+  recipient: ReuseRecipient;
   documents: ReuseDocument[];
   requirements: ReuseRequirement[];
 }
@@ -65,13 +73,28 @@ const meta: Meta<Args> = {
     theme: 'light',
     lang: 'en',
     pending: false,
-    recipientName: 'Northbank',
+    recipient: { name: 'Northbank' },
     documents: [passport, olderPassport, bill, permit],
     requirements: [identity, address, residence],
   },
   argTypes: {
-    theme: { control: 'inline-radio', options: ['auto', 'light', 'dark'] },
-    lang: { control: 'inline-radio', options: ['en', 'de', 'es', 'fr', 'ar'] },
+    lang: {
+      control: 'inline-radio',
+      options: ['en', 'de', 'es', 'fr', 'ar'],
+      description: 'Not an attribute of the element: the `lang` of a wrapper, which the element follows',
+      table: { category: 'story' },
+    },
+  },
+  parameters: {
+    docs: {
+      description: {
+        component:
+          "The reuse step: each of the recipient's requirements lists the account's reusable documents (verified, not " +
+          'expired) with the newest preselected; documents that match but cannot be reused are shown disabled, optional ' +
+          'requirements can be left out, and a requirement with nothing reusable is "collected next". **Share ' +
+          'selected** is logged in the Actions panel as `idc-reuse-select`, **Cancel** as `idc-cancel`.',
+      },
+    },
   },
   render: (a) => html`<div lang=${a.lang} dir=${a.lang === 'ar' ? 'rtl' : 'ltr'}>
     <idc-reuse-selection
@@ -79,9 +102,9 @@ const meta: Meta<Args> = {
       ?pending=${a.pending}
       .documents=${a.documents}
       .requirements=${a.requirements}
-      .recipient=${{ name: a.recipientName }}
-      @idc-reuse-select=${(e: CustomEvent) => console.info('idc-reuse-select', e.detail)}
-      @idc-cancel=${(e: CustomEvent) => console.info('idc-cancel', e.detail)}
+      .recipient=${a.recipient}
+      @idc-reuse-select=${logged(a, 'idc-reuse-select')}
+      @idc-cancel=${logged(a, 'idc-cancel')}
     ></idc-reuse-selection>
   </div>`,
 };
@@ -118,7 +141,7 @@ export const Dark: Story = {
 export const Arabic: Story = {
   args: {
     lang: 'ar',
-    recipientName: 'البنك الشمالي',
+    recipient: { name: 'البنك الشمالي' },
     documents: [passport, expiredId, pendingPermit, bill],
     requirements: [{ ...identity, label: 'وثيقة الهوية' }, address, residence, selfie],
   },

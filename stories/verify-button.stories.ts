@@ -5,10 +5,17 @@ import '../src/components/verify-button/define.js';
 import type { PreparedFlow } from '../src/components/shared/flow-button.js';
 import { IdcVerifyButton } from '../src/components/verify-button/verify-button.js';
 import type { FlowHandle, VerifyResult } from '../src/flow/index.js';
+import { clickInside, logged } from './support.js';
 
+// One arg per attribute of the manifest, named as the property it sets; controls and descriptions come from
+// custom-elements.json (.storybook/manifest-arg-types.ts). Events are logged in the Actions panel.
 interface Args {
   authority: string;
   clientId: string;
+  redirectUri: string;
+  scope: string;
+  loginHint: string;
+  timeout: number;
   providerName: string;
   mode: 'popup' | 'redirect';
   fallback: 'redirect' | 'none';
@@ -18,7 +25,8 @@ interface Args {
   shape: 'rectangular' | 'pill';
   fullWidth: boolean;
   disabled: boolean;
-  label: string;
+  pending: boolean;
+  defaultSlot: string;
 }
 
 /** Preview only: a flow that never ends, so the pending look can be shown without a provider. */
@@ -32,11 +40,6 @@ if (!customElements.get('story-pending-verify-button')) {
   customElements.define('story-pending-verify-button', PendingPreviewButton);
 }
 
-const clickInside = (root: HTMLElement, selector: string): void => {
-  const el = root.querySelector(selector) as HTMLElement | null;
-  el?.shadowRoot?.querySelector<HTMLButtonElement>('button[part="base"]')?.click();
-};
-
 const meta: Meta<Args> = {
   title: 'Integrator/Verify button',
   component: 'idc-verify-button',
@@ -44,6 +47,10 @@ const meta: Meta<Args> = {
   args: {
     authority: 'http://localhost:4000',
     clientId: 'demo-integrator',
+    redirectUri: '',
+    scope: 'openid share',
+    loginHint: '',
+    timeout: 600,
     providerName: 'ID',
     mode: 'popup',
     fallback: 'none',
@@ -53,20 +60,30 @@ const meta: Meta<Args> = {
     shape: 'rectangular',
     fullWidth: false,
     disabled: false,
-    label: '',
+    pending: false,
+    defaultSlot: '',
   },
   argTypes: {
-    mode: { control: 'inline-radio', options: ['popup', 'redirect'] },
-    fallback: { control: 'inline-radio', options: ['none', 'redirect'] },
-    variant: { control: 'inline-radio', options: ['filled', 'outline'] },
-    theme: { control: 'inline-radio', options: ['auto', 'light', 'dark'] },
-    size: { control: 'inline-radio', options: ['small', 'medium', 'large'] },
-    shape: { control: 'inline-radio', options: ['rectangular', 'pill'] },
-    label: { description: 'Default slot: replaces the label text' },
+    timeout: { control: { type: 'number', min: 1, step: 1 } },
+    defaultSlot: { description: 'Default slot: replaces the label text' },
+  },
+  parameters: {
+    docs: {
+      description: {
+        component:
+          'A click opens the provider in a popup (or navigates, `mode="redirect"`); without a provider running on ' +
+          '`authority` the flow ends in `idc-error` (`discovery_failed`), which the Actions panel shows with `idc-start`. ' +
+          '`pending` is reflected and read-only: setting it from the page is ignored (see the **Pending** story).',
+      },
+    },
   },
   render: (a) => html`<idc-verify-button
     authority=${ifDefined(a.authority || undefined)}
     client-id=${ifDefined(a.clientId || undefined)}
+    redirect-uri=${ifDefined(a.redirectUri || undefined)}
+    scope=${a.scope}
+    login-hint=${ifDefined(a.loginHint || undefined)}
+    timeout=${a.timeout}
     provider-name=${a.providerName}
     mode=${a.mode}
     fallback=${a.fallback}
@@ -76,10 +93,13 @@ const meta: Meta<Args> = {
     shape=${a.shape}
     ?full-width=${a.fullWidth}
     ?disabled=${a.disabled}
-    @idc-success=${(e: CustomEvent) => console.info('idc-success', e.detail)}
-    @idc-error=${(e: CustomEvent) => console.info('idc-error', e.detail)}
-    @idc-cancel=${(e: CustomEvent) => console.info('idc-cancel', e.detail)}
-    >${a.label || nothing}</idc-verify-button
+    ?pending=${a.pending}
+    @idc-start=${logged(a, 'idc-start')}
+    @idc-success=${logged(a, 'idc-success')}
+    @idc-error=${logged(a, 'idc-error')}
+    @idc-cancel=${logged(a, 'idc-cancel')}
+    @idc-fallback=${logged(a, 'idc-fallback')}
+    >${a.defaultSlot || nothing}</idc-verify-button
   >`,
 };
 export default meta;
@@ -87,6 +107,24 @@ export default meta;
 type Story = StoryObj<Args>;
 
 export const Default: Story = {};
+
+/** Every attribute set: the code snippet below the story shows the markup. */
+export const AllAttributes: Story = {
+  args: {
+    redirectUri: 'http://localhost:5173/callback',
+    scope: 'openid share offline_access',
+    loginHint: 'alice@example.com',
+    timeout: 300,
+    providerName: 'Northwind ID',
+    mode: 'redirect',
+    fallback: 'redirect',
+    variant: 'outline',
+    theme: 'light',
+    size: 'large',
+    shape: 'pill',
+    fullWidth: true,
+  },
+};
 
 export const Outline: Story = { args: { variant: 'outline' } };
 
@@ -112,7 +150,7 @@ export const Dark: Story = {
 
 export const Light: Story = { args: { theme: 'light' } };
 
-export const CustomLabel: Story = { args: { label: 'Reuse my verified ID' } };
+export const CustomLabel: Story = { args: { defaultSlot: 'Reuse my verified ID' } };
 
 export const Disabled: Story = { args: { disabled: true } };
 
