@@ -3,8 +3,9 @@
 //
 // 1. Sizes (gzip -9 and brotli) of every ESM entry with its static imports, the lazy part, and both IIFE files
 //    (scripts/size.mjs — the same numbers the CI budgets check).
-// 2. In headless Debian Chromium, for the one-file IIFE and for the ESM define module, over BENCH_RUNS fresh browser
-//    contexts (cold cache each):
+// 2. In headless Debian Chromium, for the one-file IIFE and for the ESM define module (its page maps the module's bare
+//    imports, Lit and oidc-client-ts, to node_modules with an import map), over BENCH_RUNS fresh browser contexts
+//    (cold cache each):
 //    - script start → button rendered: from an inline script just before the kit's <script> tag to the element's
 //      first completed render (`updateComplete`), and to the next animation frame (the first frame showing it).
 // 3. Click → popup at the authorize URL, for four pages in the same run, against the same local oidc-provider, the
@@ -50,6 +51,7 @@ import { extname, join, normalize, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test'; // playwright-core's launcher, Debian Chromium via executablePath
+import { importMap } from '../scripts/import-map.mjs';
 import { budgetResults, formatTable, measureSizes } from '../scripts/size.mjs';
 import { startBenchProvider } from './provider.mjs';
 
@@ -87,7 +89,7 @@ if (process.env.BENCH_NO_BUILD !== '1' && !process.env.IDC_DIST_DIR) {
     process.exit(1);
   }
 }
-const sizeRows = measureSizes(DIST);
+const sizeRows = await measureSizes(DIST);
 const distName = relative(ROOT, DIST).startsWith('..') ? DIST : relative(ROOT, DIST) || '.';
 console.log(`\nSizes of ${distName} (each file compressed on its own and summed; 1 kB = 1000 bytes)\n`);
 console.log(formatTable(sizeRows));
@@ -123,9 +125,12 @@ const HEAD_SCRIPT = `<script>
   document.addEventListener('click', (e) => { window.__clickEpoch = performance.timeOrigin + e.timeStamp; }, true);
 </script>`;
 
+// The ES module imports Lit (and, lazily, oidc-client-ts) by bare name: the page maps those to node_modules.
+const ESM_DEPS = importMap([join(DIST, 'components/verify-button/define.js')]);
 const KIT = {
   IIFE: '<script src="/dist/idconnect-kit.iife.js"></script>',
-  ESM: '<script type="module" src="/dist/components/verify-button/define.js"></script>',
+  ESM: `<script type="importmap">${JSON.stringify(ESM_DEPS.importMap)}</script>
+<script type="module" src="/dist/components/verify-button/define.js"></script>`,
 };
 
 function kitPage(kitTag, issuer, origin) {
@@ -232,6 +237,8 @@ const TYPES = { '.js': 'text/javascript', '.map': 'application/json', '.html': '
 /** Where a served path's bytes come from (for the sizes of what each page loaded); undefined when not a file. */
 function fileOf(path) {
   if (path === '/bench/oidc-client-ts.js') return UM_BUNDLE;
+  const dependency = join(ROOT, normalize(path));
+  if (path.startsWith('/node_modules/') && ESM_DEPS.files.has(dependency)) return dependency;
   if (!path.startsWith('/dist/')) return undefined;
   const file = normalize(join(DIST, path.slice('/dist/'.length)));
   return file.startsWith(DIST + sep) ? file : undefined;

@@ -1,5 +1,7 @@
 // Smoke test of the built files in Debian Chromium (after `npm run build`): each script-tag bundle and ESM entry
-// loads without errors, registers exactly its elements, renders them, and the IIFE sets `window.IdConnect`.
+// loads without errors, registers exactly its elements, renders them, and the IIFE sets `window.IdConnect`. The ES
+// modules import Lit and oidc-client-ts by bare name: every page gets an import map to node_modules
+// (scripts/import-map.mjs, as README "Using the ES modules" shows), and the server serves exactly those files.
 // Prints one line per check and writes {passed, failed, skipped} to .test-results/dist.json for scripts/test.mjs.
 import { createServer } from 'node:http';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -7,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
+import { importMap } from './import-map.mjs';
 
 process.env.PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD = '1';
 const ROOT = resolve(fileURLToPath(import.meta.url), '../..');
@@ -19,6 +22,11 @@ const ONE_ELEMENT = TAGS.map((tag) => {
   const entry = pkg.exports[`./define/${tag.slice(4)}`];
   return { tag, spec: `idconnect-kit/define/${tag.slice(4)}`, file: entry?.default?.replace(/^\.\//, '/') };
 });
+
+/** The ESM entries' dependencies: their import map, and the node_modules files it maps to (the only ones served). */
+const ESM_FILES = ['index.js', 'define.js', ...ONE_ELEMENT.filter((e) => e.file).map((e) => e.file.slice('/dist/'.length))];
+const deps = importMap(ESM_FILES.filter((f) => existsSync(join(DIST, f))).map((f) => join(DIST, f)));
+const IMPORT_MAP = `<script type="importmap">${JSON.stringify(deps.importMap)}</script>`;
 
 const pages = {
   '/iife.html': '<script src="/dist/idconnect-kit.iife.js"></script><script src="/dist/idconnect-kit.iife.js"></script>',
@@ -35,11 +43,11 @@ const server = createServer(async (req, res) => {
   const path = new URL(req.url, 'http://x').pathname;
   if (pages[path]) {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>dist smoke</title></head><body>${pages[path]}</body></html>`);
+    res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>dist smoke</title>${IMPORT_MAP}</head><body>${pages[path]}</body></html>`);
     return;
   }
   const file = normalize(join(ROOT, path));
-  if (!path.startsWith('/dist/') || !file.startsWith(DIST)) return void res.writeHead(404).end();
+  if (!(path.startsWith('/dist/') && file.startsWith(DIST)) && !deps.files.has(file)) return void res.writeHead(404).end();
   try {
     const body = await readFile(file);
     res.writeHead(200, { 'content-type': extname(file) === '.js' ? 'text/javascript' : 'application/json' });
@@ -140,10 +148,16 @@ try {
 
   console.log('dist/define.js (imported twice)');
   {
-    const { errors, defined, result } = await visit('/define.html', () => window.__renderAll());
+    const { errors, defined, result } = await visit('/define.html', async () => ({
+      rendered: await window.__renderAll(),
+      loaded: performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname),
+    }));
     check('no errors', errors.length === 0, errors.join('; '));
     check('registers all four elements', defined.length === 4, defined.join());
-    check('all four render', result?.length === 4, result?.join());
+    check('all four render', result?.rendered?.length === 4, result?.rendered?.join());
+    // Lit's production build, from node_modules through the import map (dist/ holds no copy of it).
+    const lit = ['/node_modules/@lit/reactive-element/reactive-element.js', '/node_modules/lit-html/lit-html.js'];
+    check('loads Lit from node_modules through the import map', lit.every((f) => result?.loaded?.includes(f)), result?.loaded?.join(', '));
   }
 
   console.log('dist/index.js');

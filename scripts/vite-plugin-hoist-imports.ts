@@ -28,7 +28,9 @@ export function hoistTransitiveImports(): Plugin {
           }
         };
         visit(chunk.fileName);
-        const extra = [...seen].filter((f) => !chunk.imports.includes(f));
+        // Only this build's own chunks: a dependency left external (`lit`) is the host's to load, and a bare
+        // `import "lit"` added here would make a bundler include all of it.
+        const extra = [...seen].filter((f) => chunks.has(f) && !chunk.imports.includes(f));
         if (!extra.length) continue;
         const dir = chunk.fileName.split('/').slice(0, -1);
         const rel = (f: string) => {
