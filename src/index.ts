@@ -10,3 +10,5 @@ export { IdcReuseSelection } from './components/reuse-selection/reuse-selection.
 export { createButton } from './create-button.js';
 export { resolveLocale, LANGS } from './i18n/localize.js';
 export type { Lang } from './i18n/localize.js';
+// The details, event maps and template types of every element, for hosts that type their listeners (types only).
+export type * from './frameworks/elements.js';
