@@ -178,6 +178,58 @@ function playwrightStep() {
   };
 }
 
+/**
+ * The framework examples (examples/*, README "Framework examples") in Playwright, with their own config. Runs only
+ * when every example is installed (`npm run examples:install`); otherwise one line says how, and the step counts as
+ * one skipped test. An install or build that `examples:install` reported as failed counts as a failed test.
+ */
+function examplesStep() {
+  const file = join(RESULTS, 'examples.json');
+  const dir = 'examples';
+  return {
+    name: 'examples (Playwright)',
+    async run() {
+      const apps = existsSync(dir)
+        ? readdirSync(dir, { withFileTypes: true })
+            .filter((d) => d.isDirectory() && existsSync(join(dir, d.name, 'package.json')))
+            .map((d) => d.name)
+        : [];
+      let installFailed = [];
+      try {
+        installFailed = JSON.parse(readFileSync(join(dir, '.install-result.json'), 'utf8')).failed ?? [];
+      } catch {
+        /* never installed, or installed by hand: no record */
+      }
+      const failedNote = installFailed.length ? `examples:install failed: ${installFailed.join(', ')}` : '';
+      const missing = apps.filter((name) => !existsSync(join(dir, name, 'node_modules')));
+      if (!apps.length || missing.length) {
+        console.log(`examples not installed (${missing.join(', ') || 'none found'}): run \`npm run examples:install\` to test them`);
+        return { passed: 0, failed: installFailed.length, skipped: 1, note: failedNote || 'not installed' };
+      }
+      rmSync(file, { force: true });
+      const { code } = await run(bin('playwright'), ['test', '--config', join(dir, 'playwright.config.ts')], {
+        extraEnv: { PLAYWRIGHT_JSON_OUTPUT_FILE: file, PLAYWRIGHT_JSON_OUTPUT_NAME: file },
+      });
+      let stats;
+      try {
+        stats = JSON.parse(readFileSync(file, 'utf8')).stats;
+      } catch {
+        return { passed: 0, failed: 1 + installFailed.length, skipped: 0, note: `no results (exit ${code})` };
+      }
+      const counts = {
+        passed: (stats.expected | 0) + (stats.flaky | 0),
+        failed: (stats.unexpected | 0) + installFailed.length,
+        skipped: stats.skipped | 0,
+      };
+      const notes = [failedNote, stats.flaky ? `${stats.flaky} flaky` : ''];
+      const note = notes.filter(Boolean).join('; ');
+      if (code !== 0 && counts.failed === 0) return { ...counts, failed: 1, note: `exit ${code} without a failed test` };
+      if (counts.passed + counts.failed === 0) return { ...counts, failed: 1, note: 'ran no tests' };
+      return { ...counts, note };
+    },
+  };
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // The steps, in order
 
@@ -216,6 +268,7 @@ const STEPS = [
     ];
   }),
   playwrightStep(),
+  examplesStep(),
   single('storybook build', bin('storybook'), ['build', '--quiet', '--output-dir', 'storybook-static'], { quiet: true }),
 ];
 
