@@ -118,6 +118,8 @@ console.log(`
   ID provider                   ${issuer}
 
   Demo login: alice@example.com / alice-demo (or create an account)
+  Sandbox logins with scripted outcomes: sandbox+approve@example.com, sandbox+deny@…, … / sandbox-demo
+                                (README "Sandbox accounts")
   Mail catcher                  ${issuer}/dev/mail
   Your ID account               ${issuer}/account
 
