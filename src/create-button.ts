@@ -1,6 +1,7 @@
 /**
- * `createButton(options)`: the script-tag style way to put a `<idc-verify-button>` on a page, like Google's
- * `renderButton` or Plaid's `Plaid.create`. Registers the element on first call (no side effect on import).
+ * `createButton(options)`: the script-tag style way to put a `<idc-verify-button>` on a page — one call with a
+ * container and callbacks, as hosted sign-in and account-linking widgets offer. Registers the element on first call
+ * (no side effect on import).
  */
 import type { IdcCancelDetail, IdcErrorDetail, IdcFallbackDetail, IdcSuccessDetail } from './components/shared/events.js';
 import { IdcVerifyButton } from './components/verify-button/verify-button.js';
