@@ -4,6 +4,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
 import { summaryReporter } from './scripts/wtr-summary-reporter.mjs';
 import { defaultReporter } from '@web/test-runner';
+import { livenessUploadRoute } from './test/unit/components/liveness-upload-route.mjs';
 
 const chromePath = process.env.CHROME_PATH || '/usr/bin/chromium';
 const wanted = (process.env.BROWSERS || 'chromium').split(',').map((b) => b.trim()).filter(Boolean);
@@ -54,6 +55,7 @@ export default {
       }
       return next();
     },
+    livenessUploadRoute, // POST /__liveness/<id>/<answer>: the <idc-liveness-check> tests' upload route
   ],
   plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' })],
   reporters: [defaultReporter(), summaryReporter('.test-results/wtr.json')],

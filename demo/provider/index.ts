@@ -10,7 +10,7 @@ import { accountRoutes } from './account-page.js';
 import { Accounts, DEMO_ACCOUNTS, type AccountSeed } from './accounts.js';
 import { MemoryAdapter, MemoryAdapterStorage } from './adapter.js';
 import { apiNotFound, apiRoutes, grantActive } from './api.js';
-import { providerUiScript } from './assets.js';
+import { livenessAsset, livenessScript, providerUiScript } from './assets.js';
 import { ClientDirectory, demoClients, internalClient } from './clients.js';
 import { providerConfiguration, type TtlOverrides } from './config.js';
 import { Connections } from './connections.js';
@@ -33,7 +33,10 @@ import { Partnerships } from './partnerships.js';
 import { LoginThrottle } from './throttle.js';
 import { Webhooks, type WebhookOptions } from './webhooks.js';
 import { Verification } from './verification.js';
+import { Sandbox } from './sandbox.js';
 import { verifyRoutes } from './verify-pages.js';
+import { livenessRoutes, ownershipCheck } from './liveness/routes.js';
+import { LivenessService, type LivenessOptions } from './liveness/service.js';
 import { htmlSecurityHeaders, UI_SCRIPT_PATH } from './views.js';
 
 export type { KitStore } from './store.js';
@@ -77,8 +80,9 @@ export interface StartProviderOptions {
   /** provider-side element bundle served at /assets/provider-ui.js */
   uiBundlePath?: string;
   /**
-   * The demo configuration (`npm start`): a mail catcher (a real SMTP server in-process) receives every mail, and
-   * the `/dev/*` routes exist (`GET /dev/mail`, `POST /dev/reviews`). Never on by default.
+   * The demo configuration (`npm start`): a mail catcher (a real SMTP server in-process) receives every mail, the
+   * `/dev/*` routes exist (`GET /dev/mail`, `POST /dev/reviews`), and so do the sandbox accounts with scripted
+   * outcomes (`sandbox+…@example.com`, sandbox.ts). Never on by default.
    */
   dev?: boolean;
   /** where mail goes: an SMTP server, or any {@link Mailer}; with `dev` the mail catcher is the default */
@@ -93,6 +97,14 @@ export interface StartProviderOptions {
   accessTokenTtl?: number;
   /** how long the rules take to decide a verification review; default 2000 ms */
   reviewDelayMs?: number;
+  /**
+   * The ownership check (selfie: liveness and face match, docs/security.md §42): decision thresholds
+   * (`yaw`, `antispoof`, `liveness`, `match`, `minFaceSize`, `minFaceScore`), captures per account and hour, session
+   * lifetime; and two test-only settings (`challenge`, `verification: false`). See demo/provider/README.md.
+   */
+  liveness?: LivenessOptions;
+  /** the selfie element's bundle served at /assets/idconnect-kit-liveness.js (default dist/idconnect-kit-liveness.js) */
+  livenessBundlePath?: string;
   /** webhook delivery timing (tests shorten it); deliveries come from the database's outbox when there is one */
   webhooks?: Pick<WebhookOptions, 'intervalMs' | 'timeoutMs' | 'backoffMs' | 'maxAgeMs'>;
 
@@ -170,9 +182,11 @@ export async function startProvider(options: StartProviderOptions = {}): Promise
   let store: KitStore | undefined;
   let adapterStorage: MemoryAdapterStorage | undefined;
   let webhooks: Webhooks | undefined;
+  let liveness: LivenessService | undefined;
   const ownStore = !options.store;
   const release = async () => {
     await webhooks?.stop();
+    await liveness?.close();
     adapterStorage?.close();
     if (ownStore) await store?.close();
     await database?.close();
@@ -195,6 +209,9 @@ export async function startProvider(options: StartProviderOptions = {}): Promise
     const keys = await loadOrCreateKeys(options.keysFile);
     const accounts = new Accounts(store);
     await accounts.seed(options.accounts ?? DEMO_ACCOUNTS);
+    // the sandbox accounts (scripted outcomes for integrators' tests) exist in the demo configuration only
+    const sandbox = options.dev ? new Sandbox({ store, accounts }) : undefined;
+    await sandbox?.seed();
 
     const clientList = [
       ...demoClients(options.integratorOrigin ?? 'http://localhost:5173', options.recipientOrigin ?? 'http://localhost:5174'),
@@ -235,6 +252,7 @@ export async function startProvider(options: StartProviderOptions = {}): Promise
       clients,
       ...options.webhooks,
     });
+    liveness = new LivenessService({ store, accounts, ...(options.liveness ? { options: options.liveness } : {}) });
     const kit: Kit = {
       provider,
       issuer,
@@ -258,9 +276,14 @@ export async function startProvider(options: StartProviderOptions = {}): Promise
         grantActive: (ctx) => grantActive(provider, ctx),
         partnerships,
         webhooks,
+        ...(sandbox ? { linkTtl: (accountId: string, normal: number) => sandbox.linkTtl(accountId, normal) } : {}),
+        ownership: ownershipCheck(issuer, liveness),
       }),
       partnerships,
       webhooks,
+      ...(sandbox ? { sandbox } : {}),
+      liveness,
+      ...(options.livenessBundlePath ? { livenessBundlePath: options.livenessBundlePath } : {}),
     };
 
     const routes: [string, RegExp, Handler][] = [
@@ -268,12 +291,15 @@ export async function startProvider(options: StartProviderOptions = {}): Promise
       ...signupRoutes,
       ...signInRoutes,
       ...verifyRoutes,
+      ...livenessRoutes,
       ...accountRoutes,
       ...sharePageRoutes,
       ...apiRoutes,
       ...(mailCatcher ? devRoutes(mailCatcher) : []),
       ['GET', new RegExp(`^${UI_SCRIPT_PATH.replace(/\./g, '\\.')}$`), providerUiScript],
       ['HEAD', new RegExp(`^${UI_SCRIPT_PATH.replace(/\./g, '\\.')}$`), providerUiScript],
+      ['GET', /^\/assets\/idconnect-kit-liveness\.js$/, livenessScript],
+      ['GET', /^\/assets\/liveness\/(human\.esm\.js|models\/(?:blazeface|facemesh)\.(?:json|bin))$/, livenessAsset],
     ];
     const oidc = provider.callback();
     // oidc-provider builds its absolute URLs (discovery, redirects to itself) from the request's origin; the

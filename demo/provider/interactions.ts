@@ -10,6 +10,9 @@ type Interaction = Awaited<ReturnType<Kit['provider']['interactionDetails']>>;
 
 const SCOPE_ITEMS = { email: 'itemEmail', share: 'itemShare', offline_access: 'itemOffline' } as const;
 
+/** The connect consent declined: oidc-provider sends `error=access_denied` to the client's redirect URI. */
+const DENIED: InteractionResults = { error: 'access_denied', error_description: 'End-User denied the authorization request' };
+
 export async function interactionFor(kit: Kit, req: IncomingMessage, res: ServerResponse, uid: string) {
   const details = await kit.provider.interactionDetails(req, res);
   if (details.uid !== uid) throw Object.assign(new Error('interaction mismatch'), { name: 'SessionNotFound' });
@@ -120,12 +123,36 @@ async function renderConsent(kit: Kit, req: IncomingMessage, res: ServerResponse
   sendHtml(res, 200, html, nonce, { formActions: formActions(details), coop: kit.coop });
 }
 
+/**
+ * A sandbox account's connect step (demo configuration only, sandbox.ts): answered as its script says, through the
+ * same calls a person's decision reaches (the grant, or `access_denied`), or a page that ends the flow by itself.
+ * False for everyone else, and for the provider's own first-party sign-ins.
+ */
+async function sandboxConnect(kit: Kit, req: IncomingMessage, res: ServerResponse, details: Interaction, m: Messages): Promise<boolean> {
+  const accountId = details.session?.accountId;
+  const script = kit.sandbox?.scriptFor(accountId);
+  if (!script || String(details.params['client_id']) === INTERNAL_CLIENT_ID) return false;
+  await kit.sandbox!.delay(accountId);
+  if (script.connect === 'rejected') {
+    // the real rejection page (reason, Try again), which this account's script then closes
+    redirect(res, `/verify/review?return=${encodeURIComponent(`/interaction/${details.uid}`)}`);
+  } else if (script.connect === 'close') {
+    kit.sandbox!.sendClosingPage(res, m, kit.coop);
+  } else if (script.connect === 'deny') {
+    await kit.provider.interactionFinished(req, res, DENIED, { mergeWithLastSubmission: false });
+  } else {
+    await kit.provider.interactionFinished(req, res, await grantConsent(kit, details), { mergeWithLastSubmission: true });
+  }
+  return true;
+}
+
 /** GET /interaction/:uid — the login form or the authorization screen, as oidc-provider's prompt asks. */
 const show: Handler = async (kit, req, res, [uid]) => {
   const { details, m } = await interactionFor(kit, req, res, uid!);
   if (details.prompt.name === 'login') return renderLogin(kit, res, details, m);
   if (details.prompt.name === 'consent') {
     const accountId = details.session?.accountId;
+    if (await sandboxConnect(kit, req, res, details, m)) return;
     if (accountId && asksForShare(details) && !(await kit.verification.isVerified(accountId))) {
       // a new or unverified account verifies first; the review page brings the user back here
       return redirect(res, `/verify?return=${encodeURIComponent(`/interaction/${details.uid}`)}`);
@@ -160,6 +187,7 @@ const submitLogin: Handler = async (kit, req, res, [uid]) => {
   const account = await kit.accounts.authenticate(email, password);
   if (!account) return renderLogin(kit, res, details, m, 401, { email, error: m.t('errorCredentials') });
   await kit.throttle.release(email, address, attempt.stamp);
+  await kit.sandbox?.signedIn(account.id, kit.shares);
   await kit.provider.interactionFinished(
     req,
     res,
@@ -178,12 +206,7 @@ const submitConsent: Handler = async (kit, req, res, [uid]) => {
   }
   const decision = formField(form, 'decision');
   if (decision === 'deny') {
-    await kit.provider.interactionFinished(
-      req,
-      res,
-      { error: 'access_denied', error_description: 'End-User denied the authorization request' },
-      { mergeWithLastSubmission: false },
-    );
+    await kit.provider.interactionFinished(req, res, DENIED, { mergeWithLastSubmission: false });
     return;
   }
   if (decision !== 'allow') return sendMessagePage(kit, req, res, 400, 'errorGeneric', { m });

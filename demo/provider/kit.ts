@@ -9,7 +9,9 @@ import type { Connections } from './connections.js';
 import type { EmailCodes } from './email-codes.js';
 import type { ShareService } from './shares.js';
 import type { KitStore } from './store.js';
+import type { LivenessService } from './liveness/service.js';
 import type { Partnerships } from './partnerships.js';
+import type { Sandbox } from './sandbox.js';
 import type { LoginThrottle } from './throttle.js';
 import type { Webhooks } from './webhooks.js';
 import type { Verification } from './verification.js';
@@ -25,6 +27,8 @@ export interface Kit {
   csrf: Csrf;
   coop: boolean;
   uiBundlePath: string;
+  /** the selfie element's bundle (default dist/idconnect-kit-liveness.js) */
+  livenessBundlePath?: string;
   showDemoHint: boolean;
   /** the provider runs behind a reverse proxy that appends the client's address to `X-Forwarded-For` */
   trustProxy: boolean;
@@ -35,6 +39,10 @@ export interface Kit {
   connections: Connections;
   partnerships: Partnerships;
   webhooks: Webhooks;
+  /** the ownership check (selfie: liveness and face match, docs/security.md §42) */
+  liveness: LivenessService;
+  /** the sandbox accounts' scripted outcomes; only in the demo configuration (`dev`) */
+  sandbox?: Sandbox;
 }
 
 export type Handler = (kit: Kit, req: IncomingMessage, res: ServerResponse, params: string[], url: URL) => Promise<void>;

@@ -13,7 +13,31 @@ import {
 } from './kit.js';
 import type { LinkLookup } from './shares.js';
 import { startSignIn } from './signin.js';
-import { consentPage, newNonce, sendHtml } from './views.js';
+import { consentPage, escapeHtml, messageBody, newNonce, page, sendHtml } from './views.js';
+
+/** The OAuth-style error (RFC 6749 §4.1.2.1) an expired link's return sends to the integrator's redirect URI. */
+export const LINK_EXPIRED_ERROR = 'link_expired';
+
+/**
+ * An expired link, opened by the account it was made for: the 410 page also offers the way back to the integrator —
+ * its registered `redirectUri` with `error=link_expired` and the link's `state` — so the site's waiting flow ends
+ * with a coded error instead of a window left open (the kit: `idc-error` `provider_error`, `oauthError:
+ * 'link_expired'`). A sandbox account's page follows that link by itself (sandbox.ts).
+ */
+function expiredWithReturn(kit: Kit, res: ServerResponse, found: Extract<LinkLookup, { status: 'expired' }>, m: Messages): void {
+  const { link } = found;
+  const back = new URL(link.redirectUri);
+  back.searchParams.set('error', LINK_EXPIRED_ERROR);
+  back.searchParams.set('error_description', 'The sharing link has expired.');
+  back.searchParams.set('state', link.state);
+  const client = kit.clients.get(link.integratorId)?.name ?? link.integratorId;
+  const nonce = newNonce();
+  const title = m.t('errorTitle');
+  const body = `${messageBody({ title, text: m.t('linkExpired') })}
+<p><a class="button" id="idc-return" href="${escapeHtml(back.href)}">${escapeHtml(m.t('backToSite', { client }))}</a></p>`;
+  const scripts = kit.sandbox?.returnScript(link.accountId, nonce) ?? '';
+  sendHtml(res, 410, page({ m, title, nonce, body, scripts, layout: link.displayMode }), nonce, { coop: kit.coop });
+}
 
 /** The page for a link that cannot be decided on any more (or never could). */
 function linkProblem(kit: Kit, req: IncomingMessage, res: ServerResponse, found: LinkLookup, m: Messages): void {
@@ -36,10 +60,32 @@ function shareItems(kit: Kit, recipientId: string, m: Messages) {
   }));
 }
 
+/**
+ * A sandbox account's share consent (demo configuration only, sandbox.ts): decided as its script says through the
+ * share service, as a person's decision is (the same signed token and redirect), or a page that closes its window.
+ */
+async function sandboxShare(kit: Kit, res: ServerResponse, id: string, accountId: string, m: Messages): Promise<boolean> {
+  const script = kit.sandbox?.scriptFor(accountId);
+  if (!script || script.share === 'expired') return false;
+  await kit.sandbox!.delay(accountId);
+  if (script.share === 'close') {
+    kit.sandbox!.sendClosingPage(res, m, kit.coop);
+    return true;
+  }
+  const location = await kit.shares.decide(id, accountId, script.share);
+  if (!location) return false;
+  redirect(res, location);
+  return true;
+}
+
 /** GET /share/:id — the per-recipient consent screen; signs the user in first when needed. */
 const show: Handler = async (kit, req, res, [id]) => {
   const m = requestMessages(req);
   const found = await kit.shares.lookupLink(id!);
+  if (found.status === 'expired') {
+    const viewer = await currentSession(kit, req, res);
+    if (viewer.account?.id === found.link.accountId) return expiredWithReturn(kit, res, found, m);
+  }
   if (found.status !== 'pending') return linkProblem(kit, req, res, found, m);
   const { link } = found;
   const session = await currentSession(kit, req, res);
@@ -50,6 +96,7 @@ const show: Handler = async (kit, req, res, [id]) => {
       link: { href: `/share/${id}/login?switch=1`, label: m.t('switchAccount') },
     });
   }
+  if (await sandboxShare(kit, res, id!, session.account.id, m)) return;
   const nonce = newNonce();
   const html = consentPage(m, nonce, m.t('shareTitle'), {
     kind: 'share',

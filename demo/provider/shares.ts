@@ -54,7 +54,8 @@ interface ShareDecision {
 export type LinkLookup =
   | { status: 'pending'; link: ShareLinkRecord }
   | { status: 'used'; link: ShareLinkRecord; decision: ShareDecision }
-  | { status: 'expired' | 'invalid' };
+  | { status: 'expired'; link: ShareLinkRecord }
+  | { status: 'invalid' };
 
 export const SHARE_TOKEN_MAX_TTL = 86_400;
 export const SHARE_TOKEN_DEFAULT_TTL = 1800;
@@ -70,11 +71,32 @@ const consentKey = (accountId: string, integratorId: string, recipientId: string
 const CUTOFF_TTL = 86_400 + 3600;
 
 export interface ReviewCheck {
-  /** the requirement of the level it checks (`identity`, `address`, …) */
+  /** the requirement of the level it checks (`identity`, `address`, …), or `liveness` / `face_match` (the selfie) */
   type: string;
   result: 'passed' | 'failed';
-  reason?: 'missing' | 'not_reusable';
+  /** `missing`, `not_reusable`; for the selfie's checks `not_performed` or the capture's reason (`face_mismatch`, …) */
+  reason?: string;
 }
+
+/** A capture's outcome as the reuse step reads it (the ownership check, docs/security.md §42). */
+export interface OwnershipOutcome {
+  status: 'passed' | 'failed';
+  liveness: { result: 'passed' | 'failed'; reason?: string };
+  faceMatch: { result: 'passed' | 'failed' | 'not_run'; reason?: string };
+}
+
+/**
+ * The ownership check of the reuse step, for a level that takes a `selfie`: where the user takes it (a
+ * provider-hosted page bound to the share token's account) and what came of it. Supplied by the provider
+ * (liveness/reuse.ts); without it a `selfie` requirement is never met.
+ */
+export interface OwnershipCheck {
+  request(tokenKey: string, token: { accountId: string; recipientId: string; expiresAt: number }): Promise<{ url: string }>;
+  outcome(tokenKey: string): Promise<OwnershipOutcome | undefined>;
+}
+
+/** Requirements met by the ownership check rather than by a stored document. */
+const needsSelfie = (r: LevelRequirement) => r.accepts.includes('selfie');
 
 export interface RedeemResult {
   applicantId: string;
@@ -103,6 +125,11 @@ export interface PeekResult {
   requirements: LevelRequirement[];
   documents: ReuseDocument[];
   expiresIn: number;
+  /**
+   * For a level that takes a `selfie`: the provider-hosted page where the user proves they hold the account
+   * (open it for the user), and whether a capture for this token has passed (`/api/reuse` fails the level until then).
+   */
+  ownership?: { url: string; status: 'required' | 'passed' | 'failed'; reason?: string };
 }
 
 /**
@@ -118,6 +145,8 @@ export class ShareService {
   readonly #grantActive: (ctx: ConnectContext) => Promise<boolean>;
   readonly #partnerships: Partnerships;
   readonly #webhooks: Webhooks | undefined;
+  readonly #linkTtl: (accountId: string, normal: number) => number;
+  readonly #ownership: OwnershipCheck | undefined;
 
   constructor(deps: {
     store: KitStore;
@@ -127,6 +156,10 @@ export class ShareService {
     grantActive: (ctx: ConnectContext) => Promise<boolean>;
     partnerships: Partnerships;
     webhooks?: Webhooks;
+    /** seconds a new share link of the account lives, given the normal {@link SHARE_LINK_TTL} (the sandbox's expired links) */
+    linkTtl?: (accountId: string, normal: number) => number;
+    /** the selfie of a level that takes one */
+    ownership?: OwnershipCheck;
   }) {
     this.#store = deps.store;
     this.#accounts = deps.accounts;
@@ -135,6 +168,8 @@ export class ShareService {
     this.#grantActive = deps.grantActive;
     this.#partnerships = deps.partnerships;
     this.#webhooks = deps.webhooks;
+    this.#linkTtl = deps.linkTtl ?? ((_accountId, normal) => normal);
+    this.#ownership = deps.ownership;
   }
 
   /** The level a share consent screen lists for this recipient: its first. */
@@ -222,9 +257,10 @@ export class ShareService {
     }
     await this.#partnerships.requireActive(ctx.integratorId, recipient.clientId);
     const id = randomBytes(32).toString('base64url');
-    const record: ShareLinkRecord = { ...ctx, recipientId: recipient.clientId, ...input, expiresAt: now() + SHARE_LINK_TTL };
-    await this.#store.set('share-link', id, record, SHARE_LINK_TTL + LINK_TOMBSTONE);
-    return { id, expiresIn: SHARE_LINK_TTL };
+    const ttl = this.#linkTtl(ctx.accountId, SHARE_LINK_TTL);
+    const record: ShareLinkRecord = { ...ctx, recipientId: recipient.clientId, ...input, expiresAt: now() + ttl };
+    await this.#store.set('share-link', id, record, ttl + LINK_TOMBSTONE);
+    return { id, expiresIn: ttl };
   }
 
   async lookupLink(id: string): Promise<LinkLookup> {
@@ -233,7 +269,7 @@ export class ShareService {
     if (!link) return { status: 'invalid' };
     const decision = await this.#store.get<ShareDecision>('share-decision', id);
     if (decision) return { status: 'used', link, decision };
-    if (link.expiresAt <= now()) return { status: 'expired' };
+    if (link.expiresAt <= now()) return { status: 'expired', link };
     return { status: 'pending', link };
   }
 
@@ -337,16 +373,23 @@ export class ShareService {
   /** Reuse step, first half: what the account could share for a level, without consuming the token. */
   async peek(token: string, recipient: KitClient, levelName: string | undefined): Promise<PeekResult> {
     const level = this.#level(recipient, levelName);
-    const { record } = await this.#checkShareToken(token, recipient, level);
+    const { key, record } = await this.#checkShareToken(token, recipient, level);
     // only what may be shared: verified and unexpired documents of the level's types (§38)
     const docs = relevantDocuments(await this.#accounts.documents(record.accountId), level.requirements).filter(reusable);
-    return {
+    const result: PeekResult = {
       levelName: level.name,
       recipient: { clientId: recipient.clientId, name: recipient.name },
       requirements: structuredClone(level.requirements),
       documents: docs.map(toReuseDocument),
       expiresIn: Math.max(0, record.expiresAt - now()),
     };
+    if (this.#ownership && level.requirements.some(needsSelfie)) {
+      const { url } = await this.#ownership.request(key, record);
+      const outcome = await this.#ownership.outcome(key);
+      const reason = outcome?.status === 'failed' ? (outcome.faceMatch.reason ?? outcome.liveness.reason) : undefined;
+      result.ownership = { url, status: outcome?.status ?? 'required', ...(reason ? { reason } : {}) };
+    }
+    return result;
   }
 
   /**
@@ -369,19 +412,30 @@ export class ShareService {
     const level = this.#level(recipient, levelName);
     const { record: owner } = await this.#liveToken(token, recipient);
     const triple = consentKey(owner.accountId, owner.integratorId, recipient.clientId);
-    const { record, chosen, missing } = await withStoreLock(this.#store, 'consent', triple, async () => {
+    const selfie = level.requirements.some(needsSelfie);
+    const { record, chosen, missing, ownership } = await withStoreLock(this.#store, 'consent', triple, async () => {
       const { key, record } = await this.#checkShareToken(token, recipient, level);
       const docs = await this.#accounts.documents(record.accountId);
       const { chosen, missing } = resolveSelection(docs, level.requirements, selections);
+      // the selfie is judged by the provider on a capture bound to this very token (docs/security.md §42)
+      const ownership = selfie ? await this.#ownership?.outcome(key) : undefined;
       if (!(await this.#store.take<ShareTokenRecord>('share-token', key))) {
         throw new HttpError(400, 'invalid_share_token', 'share token is unknown, used or expired');
       }
-      return { record, chosen, missing };
+      return { record, chosen, missing, ownership };
     });
     const covered = new Set(chosen.map((c) => c.requirementId));
+    const selfiePassed = ownership?.status === 'passed';
+    if (selfiePassed) for (const r of level.requirements.filter(needsSelfie)) covered.add(r.id);
+    const stillMissing = missing.filter((id) => !covered.has(id));
     const checks: ReviewCheck[] = level.requirements
       .filter((r) => r.required || covered.has(r.id))
       .map((r) => (covered.has(r.id) ? { type: r.id, result: 'passed' } : { type: r.id, result: 'failed', reason: 'missing' }));
+    if (selfie) {
+      const check = (type: string, c: { result: string; reason?: string } | undefined): ReviewCheck =>
+        c?.result === 'passed' ? { type, result: 'passed' } : { type, result: 'failed', reason: c?.result === 'failed' ? (c.reason ?? 'failed') : 'not_performed' };
+      checks.push(check('liveness', ownership?.liveness), check('face_match', ownership?.faceMatch));
+    }
     const approved = checks.every((c) => c.result === 'passed');
     const applicantId = await this.#applicantId(recipient.clientId, userId);
     const result: RedeemResult = {
@@ -400,7 +454,7 @@ export class ShareService {
         country: document.country,
         requirementId,
       })),
-      missing,
+      missing: stillMissing,
     };
     await this.#store.set('applicant', applicantId, {
       ...result,

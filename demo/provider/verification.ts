@@ -3,8 +3,9 @@
  * runs rules on it and decides within seconds, and an approved review makes the account verified (only verified
  * accounts reach the connect consent, docs/security.md §37).
  *
- * A review is a list of checks, each `passed` or `failed` with a reason. The ownership check (a selfie matched
- * against the document photo) joins that list as one more check when it lands; nothing else changes.
+ * A review is a list of checks, each `passed` or `failed` with a reason. The ownership check (a selfie judged by the
+ * provider and matched against the document photo, docs/security.md §42) adds `liveness` and `face_match`, and the
+ * capture's decision and scores are kept with the review (`ownership`).
  * The rules' outcome is computed at submission and becomes the decision once `decideAt` has passed (read lazily, so
  * a restart loses no review). Under `npm start` a tester can decide instead (`POST /dev/reviews`).
  */
@@ -31,12 +32,32 @@ export interface DocumentFields {
 export type FieldErrors = Partial<Record<keyof DocumentFields | 'front', FieldProblem>>;
 export type FieldProblem = 'fieldRequired' | 'fieldCountry' | 'fieldNumber' | 'fieldDate' | 'fieldDateOrder' | 'fieldType';
 
-export type RejectReason = 'document_expired' | 'issued_in_future' | 'image_unreadable';
+export type RejectReason =
+  | 'document_expired'
+  | 'issued_in_future'
+  | 'image_unreadable'
+  // the ownership check (liveness/decide.ts)
+  | 'no_face'
+  | 'multiple_faces'
+  | 'low_quality'
+  | 'challenge_not_met'
+  | 'spoof_suspected'
+  | 'face_mismatch';
 
 export interface ReviewCheck {
-  type: 'document_image' | 'document_validity';
+  type: 'document_image' | 'document_validity' | 'liveness' | 'face_match';
   result: 'passed' | 'failed';
   reason?: RejectReason;
+}
+
+/** The capture that proved ownership for a review: its checks, and the decision's scores as stored. */
+export interface OwnershipEvidence {
+  session: string;
+  liveness: { result: 'passed' | 'failed'; reason?: RejectReason };
+  faceMatch: { result: 'passed' | 'failed' | 'not_run'; reason?: 'face_mismatch' };
+  decidedAt: number;
+  scores: Record<string, unknown>;
+  thresholds: Record<string, number>;
 }
 
 export interface Review {
@@ -48,6 +69,8 @@ export interface Review {
   /** the first failed check's reason, or a tester's text */
   reason?: string;
   submittedAt: number;
+  /** the ownership check's capture (absent where the provider runs without it, a test-only setting) */
+  ownership?: OwnershipEvidence;
   /** epoch ms when the rules' outcome takes effect */
   decideAt: number;
   decidedAt?: number;
@@ -161,7 +184,7 @@ export class Verification {
   }
 
   /** Stores the document (pending) and its cleaned image, and opens a review of it. */
-  async submit(accountId: string, fields: DocumentFields, image: SanitizedImage, now = Date.now()): Promise<Review> {
+  async submit(accountId: string, fields: DocumentFields, image: SanitizedImage, now = Date.now(), ownership?: OwnershipEvidence): Promise<Review> {
     const documentId = `doc-${randomBytes(9).toString('base64url')}`;
     await this.#store.set('document-image', documentId, {
       accountId,
@@ -179,6 +202,13 @@ export class Verification {
       status: 'pending',
     });
     const checks = runChecks(fields, image, today());
+    if (ownership) {
+      const { liveness, faceMatch } = ownership;
+      checks.push(
+        liveness.result === 'passed' ? { type: 'liveness', result: 'passed' } : { type: 'liveness', result: 'failed', reason: liveness.reason ?? 'challenge_not_met' },
+        faceMatch.result === 'passed' ? { type: 'face_match', result: 'passed' } : { type: 'face_match', result: 'failed', reason: 'face_mismatch' },
+      );
+    }
     const review: Review = {
       id: `rev-${randomBytes(9).toString('base64url')}`,
       accountId,
@@ -186,6 +216,7 @@ export class Verification {
       status: 'pending',
       checks,
       submittedAt: now,
+      ...(ownership ? { ownership } : {}),
       decideAt: now + this.#delayMs,
     };
     await this.#store.set('review', accountId, review);

@@ -3,17 +3,20 @@
  * from a sign-in whose request asks for `share` while the account is not verified, or from the account page.
  * `?return=` is where the user goes once verified: the interaction (the connect consent then appears) or /account.
  *
- * The ownership check (a selfie against the document photo) is one more step between the document and the review;
- * it plugs in here, before `verification.submit`, when it lands.
+ * The ownership check (docs/security.md §42) is the step between the document and the review: the document form
+ * keeps its fields and photo as a draft, `/verify/selfie` hosts `<idc-liveness-check>` (the provider judges the
+ * capture against the draft's photo), and its **Submit for review** opens the review only with a passed capture of
+ * this account and draft. (A provider started with the test-only `liveness: { verification: false }` skips it.)
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { reviewBody, REVIEW_SCRIPT, verifyBody, type VerifyFieldName, type VerifyView } from './account-views.js';
-import { HttpError, redirect, sendJson } from '../shared/http.js';
+import { formField, HttpError, readForm, redirect, sendJson } from '../shared/http.js';
 import type { MessageKey, Messages } from './i18n.js';
-import { currentSession, htmlRoute, requestMessages, type Handler, type Kit } from './kit.js';
+import { currentSession, htmlRoute, requestMessages, sendMessagePage, type Handler, type Kit } from './kit.js';
 import { startSignIn } from './signin.js';
-import { readMultipartForm, sanitizeImage } from './uploads.js';
-import { readDocumentFields, type Review } from './verification.js';
+import { readMultipartForm, sanitizeImage, type SanitizedImage } from './uploads.js';
+import { readDocumentFields, type OwnershipEvidence, type Review } from './verification.js';
+import { sendSelfiePage } from './liveness/routes.js';
 import { newNonce, page, sendHtml } from './views.js';
 
 const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
@@ -129,7 +132,74 @@ const submitVerify: Handler = async (kit, req, res, _params, url) => {
   if (!fields || !image || Object.keys(errors).length) {
     return renderForm(kit, res, m, back, csrf, 400, { values, errors, formError: m.t('formHasErrors') });
   }
-  await kit.verification.submit(account.id, fields, image);
+  if (!kit.liveness.inVerification) {
+    await kit.verification.submit(account.id, fields, image);
+    return redirect(res, withReturn('/verify/review', back));
+  }
+  await kit.liveness.saveDraft(account.id, fields, image);
+  redirect(res, withReturn('/verify/selfie', back));
+};
+
+/** GET /verify/selfie — the ownership check of the document just submitted (its draft), with **Submit for review**. */
+const showSelfie: Handler = async (kit, req, res, _params, url) => {
+  const back = returnPath(url);
+  const who = await signedIn(kit, req, res, url);
+  if (!who) return;
+  if (who.account.verified) return redirect(res, back);
+  if ((await kit.verification.current(who.account.id))?.status === 'pending') return redirect(res, withReturn('/verify/review', back));
+  const draft = kit.liveness.inVerification ? await kit.liveness.draft(who.account.id) : undefined;
+  if (!draft) return redirect(res, withReturn('/verify', back));
+  const m = requestMessages(req);
+  if ((await kit.liveness.attemptsLeft(who.account.id)) <= 0) {
+    return sendMessagePage(kit, req, res, 429, 'selfieTooMany', { m, title: 'selfieTitle', link: { href: withReturn('/verify', back), label: m.t('selfieStartOver') } });
+  }
+  const session = await kit.liveness.createSession(who.account.id, 'verify', { draftId: draft.id });
+  sendSelfiePage(kit, res, m, {
+    title: m.t('selfieTitle'),
+    intro: m.t('selfieIntro'),
+    session,
+    doneText: m.t('selfieDone'),
+    form: { action: withReturn('/verify/selfie', back), csrf: kit.csrf.token('verify-selfie', who.uid, who.account.id), submitLabel: m.t('submitReview') },
+    cancelHref: withReturn('/verify', back),
+    cancelLabel: m.t('selfieStartOver'),
+  });
+};
+
+/**
+ * POST /verify/selfie — **Submit for review**: `csrf` and the `session` of a capture the provider passed for this
+ * account's draft (its stored decision, never the page's word); the draft becomes the review, with the capture's
+ * checks and scores. Anything else goes back to the selfie page.
+ */
+const submitSelfie: Handler = async (kit, req, res, _params, url) => {
+  const back = returnPath(url);
+  const session = await currentSession(kit, req, res);
+  if (!session.account) {
+    req.resume();
+    return startSignIn(kit, res, withReturn('/verify/selfie', back));
+  }
+  const account = session.account;
+  const form = await readForm(req);
+  if (!kit.csrf.verify(formField(form, 'csrf'), 'verify-selfie', session.uid, account.id)) {
+    return sendMessagePage(kit, req, res, 403, 'errorForm', { link: { href: withReturn('/verify/selfie', back), label: requestMessages(req).t('tryAgain') } });
+  }
+  if (account.verified) return redirect(res, back);
+  if ((await kit.verification.current(account.id))?.status === 'pending') return redirect(res, withReturn('/verify/review', back));
+  const used = await kit.liveness.useForReview(account.id, formField(form, 'session') ?? '');
+  if (!used) {
+    const m = requestMessages(req);
+    return sendMessagePage(kit, req, res, 400, 'selfieRequired', { m, title: 'selfieTitle', link: { href: withReturn('/verify/selfie', back), label: m.t('tryAgain') } });
+  }
+  const { draft, result } = used;
+  const image: SanitizedImage = { type: draft.image.type, width: draft.image.width, height: draft.image.height, bytes: Buffer.from(draft.image.data, 'base64') };
+  const ownership: OwnershipEvidence = {
+    session: result.session,
+    liveness: result.liveness,
+    faceMatch: result.faceMatch,
+    decidedAt: result.decidedAt,
+    scores: result.scores as unknown as Record<string, unknown>,
+    thresholds: { ...result.thresholds },
+  };
+  await kit.verification.submit(account.id, draft.fields, image, Date.now(), ownership);
   redirect(res, withReturn('/verify/review', back));
 };
 
@@ -137,6 +207,12 @@ const REASONS: Record<string, MessageKey> = {
   document_expired: 'rejectDocumentExpired',
   issued_in_future: 'rejectIssuedInFuture',
   image_unreadable: 'rejectImageUnreadable',
+  no_face: 'rejectLiveness',
+  multiple_faces: 'rejectLiveness',
+  low_quality: 'rejectLiveness',
+  challenge_not_met: 'rejectLiveness',
+  spoof_suspected: 'rejectLiveness',
+  face_mismatch: 'rejectFaceMismatch',
 };
 
 function reasonText(m: Messages, review: Review): string {
@@ -166,7 +242,7 @@ const showReview: Handler = async (kit, req, res, _params, url) => {
     statusUrl: '/verify/status',
     selfUrl: withReturn('/verify/review', back),
   });
-  const scripts = pending ? `<script nonce="${nonce}">${REVIEW_SCRIPT}</script>` : '';
+  const scripts = pending ? `<script nonce="${nonce}">${REVIEW_SCRIPT}</script>` : (kit.sandbox?.rejectionScript(who.account.id, nonce) ?? '');
   const title = m.t(pending ? 'reviewTitle' : 'reviewRejectedTitle');
   sendHtml(res, 200, page({ m, title, nonce, body, scripts }), nonce, { coop: kit.coop });
 };
@@ -182,6 +258,8 @@ const reviewStatus: Handler = async (kit, req, res) => {
 export const verifyRoutes: [string, RegExp, Handler][] = [
   ['GET', /^\/verify$/, htmlRoute(showVerify)],
   ['POST', /^\/verify$/, htmlRoute(submitVerify)],
+  ['GET', /^\/verify\/selfie$/, htmlRoute(showSelfie)],
+  ['POST', /^\/verify\/selfie$/, htmlRoute(submitSelfie)],
   ['GET', /^\/verify\/review$/, htmlRoute(showReview)],
   ['GET', /^\/verify\/status$/, htmlRoute(reviewStatus)],
 ];

@@ -141,6 +141,22 @@ export async function startRecipient(options: RecipientOptions = {}): Promise<Ru
     return applicant;
   }
 
+  /**
+   * A level that takes a selfie: the provider's page where the user proves they hold the account (the provider
+   * decides; docs/security.md §42). Passed on only when it is a page of the provider itself.
+   */
+  function ownershipOf(peek: object): { ownership?: { url: string; status: string } } {
+    const o = (peek as { ownership?: { url?: unknown; status?: unknown } }).ownership;
+    if (!o || typeof o.url !== 'string' || typeof o.status !== 'string') return {};
+    let url: URL;
+    try {
+      url = new URL(o.url);
+    } catch {
+      return {};
+    }
+    return url.origin === new URL(issuer).origin ? { ownership: { url: url.href, status: o.status } } : {};
+  }
+
   function reuseSession(id: string): ReuseSession {
     const found = reuseSessions.get(id);
     if (!found || found.expires <= Date.now()) {
@@ -212,6 +228,7 @@ export async function startRecipient(options: RecipientOptions = {}): Promise<Ru
         recipient: { name: session.recipient.name },
         documents: Array.isArray(peek.documents) ? peek.documents : [],
         requirements: Array.isArray(peek.requirements) ? peek.requirements : [],
+        ...ownershipOf(peek),
       });
     }
     if (req.method === 'POST' && match[2]) {

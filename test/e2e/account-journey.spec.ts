@@ -1,17 +1,22 @@
 /**
  * A brand-new user, end to end in Debian Chromium against the real provider and the demo sites: from the
  * integrator's Verify button, create an ID account, read the code from the provider's real SMTP mail catcher,
- * confirm, verify an identity document, wait for the review, allow the connection, share with a recipient and see
- * the recipient's applicant; then Withdraw and Disconnect on the provider's account page, and the integrator's
+ * confirm, verify an identity document and prove with a selfie (Chromium's fake camera) that it is theirs, wait for
+ * the review, allow the connection, share with a recipient and see the recipient's applicant; then Withdraw and Disconnect on the provider's account page, and the integrator's
  * next calls fail as the contract says. Every new screen is checked with axe; the sign-up is done by keyboard.
  */
 import { expect, type Page } from '@playwright/test';
-import { documentPhoto } from '../node/provider/account-helpers.js';
 import { axeViolations } from './support-journey/axe.js';
 import { journeyTest } from './support-journey/servers.js';
 import { allow, consentInPopup, recipientItem } from './support-journey/steps.js';
+import { chromiumLaunchOptions, CHROMIUM_ARGS } from './support/browser.js';
+import { documentPhoto } from './support-liveness/steps.js';
+import { fakeCameraArgs } from './support-liveness/y4m.js';
 
 const test = journeyTest({ dev: true, reviewDelayMs: 500 });
+// The verification ends with the ownership check: Chromium's fake camera shows person A turning left, right, left
+// (test/fixtures/faces `a-lrl`), the person on the document photo the user uploads (`doc-a.jpg`).
+test.use({ launchOptions: chromiumLaunchOptions({ args: [...CHROMIUM_ARGS, ...fakeCameraArgs('a-lrl')] }) });
 
 /** The newest code the provider mailed to `email`, read from its mail catcher (`GET /dev/mail?to=`). */
 async function mailedCode(provider: string, email: string): Promise<string> {
@@ -32,7 +37,7 @@ async function expectNoAxeViolations(page: Page, what: string): Promise<void> {
 }
 
 test('a new user signs up, verifies, connects and shares; Withdraw and Disconnect take effect', async ({ page, context, servers }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(180_000);
   const email = `new-${Date.now()}@example.org`;
 
   await page.goto(servers.integrator);
@@ -71,8 +76,20 @@ test('a new user signs up, verifies, connects and shares; Withdraw and Disconnec
   await expect(popup.getByText('Upload a JPEG or PNG photo.')).toBeVisible();
   await expectNoAxeViolations(popup, 'verify page with errors');
   await expect(popup.getByLabel('Document number')).toHaveValue('XN1234567');
-  await popup.getByLabel(/Photo of the front/).setInputFiles({ name: 'front.jpg', mimeType: 'image/jpeg', buffer: documentPhoto() });
+  await popup.getByLabel(/Photo of the front/).setInputFiles({ name: 'front.jpg', mimeType: 'image/jpeg', buffer: documentPhoto('doc-a.jpg') });
   await popup.getByRole('button', { name: 'Submit for review' }).click();
+
+  // the ownership check: the selfie, judged by the provider against the document photo; then Submit for review
+  const check = popup.locator('idc-liveness-check');
+  await expect(check.getByRole('button', { name: 'Start' })).toBeVisible();
+  await expectNoAxeViolations(popup, 'selfie page');
+  const submit = popup.getByRole('button', { name: 'Submit for review' });
+  await expect(submit, 'nothing to submit before the selfie passed').toBeHidden();
+  await check.getByRole('button', { name: 'Start' }).focus();
+  await popup.keyboard.press('Enter');
+  await expect(check.getByRole('status')).toHaveText('Done. Your selfie was sent for checking.', { timeout: 60_000 });
+  await expect(submit).toBeFocused();
+  await popup.keyboard.press('Enter');
   await expect(popup.getByRole('heading', { level: 1 })).toHaveText('Review in progress');
   await expectNoAxeViolations(popup, 'review page');
 

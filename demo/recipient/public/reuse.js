@@ -34,14 +34,45 @@ selection.addEventListener('idc-cancel', () => {
   status.textContent = 'You cancelled. Nothing was shared; close this page or go back to the integrator.';
 });
 
-try {
+const ownership = document.querySelector('#ownership');
+const ownershipLink = document.querySelector('#ownership-link');
+
+/**
+ * A level that takes a selfie: the provider hosts the check (bound to this share) and decides it. Until it has
+ * passed, the page offers the provider's selfie page and checks again whenever the user comes back to this tab.
+ */
+function showOwnership(data) {
+  const needed = data.ownership && data.ownership.status !== 'passed';
+  ownership.hidden = !needed;
+  area.hidden = !!needed;
+  if (needed) {
+    ownershipLink.href = data.ownership.url;
+    status.textContent = data.ownership.status === 'failed' ? 'The selfie check did not pass yet. Try it again.' : '';
+  }
+  return !needed;
+}
+
+async function load() {
   const data = await call(`/api/reuse-sessions/${encodeURIComponent(id)}`);
   selection.recipient = data.recipient;
   selection.documents = data.documents;
   selection.requirements = data.requirements;
-  area.hidden = false;
   document.title = `Share with ${data.recipient.name} — recipient demo`;
   status.textContent = '';
+  return showOwnership(data);
+}
+
+let waiting = false;
+try {
+  waiting = !(await load());
 } catch (err) {
   fail(err);
 }
+const again = () => {
+  if (!waiting || document.visibilityState !== 'visible') return;
+  load().then((done) => {
+    if (done) waiting = false;
+  }, fail);
+};
+document.addEventListener('visibilitychange', again);
+window.addEventListener('focus', again);

@@ -4,6 +4,7 @@
  * document, and finish the connect consent.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import jpeg from 'jpeg-js';
 import * as client from 'openid-client';
 import type { RunningProvider } from '../../../demo/provider/index.js';
@@ -120,4 +121,55 @@ export async function allowAndExchange(auth: Authorization, step: { html: string
   const done = await auth.browser.follow(`/interaction/${uid}/consent`, { form: { csrf: csrfFrom(step.html), decision: 'allow' } });
   assert.ok(done.external, 'back at the integrator');
   return client.authorizationCodeGrant(auth.config, done.external, { pkceCodeVerifier: auth.verifier, expectedState: auth.state });
+}
+
+// ---- the ownership check (selfie) of the verification, with the test faces of test/fixtures/faces ----
+
+const FACES = new URL('../../fixtures/faces/', import.meta.url);
+
+/** A test face's file (test/fixtures/faces/README.md): `doc-a.jpg`, `frames/a-lr-01.jpg`, … */
+export function faceFixture(name: string): Buffer {
+  return readFileSync(new URL(name, FACES));
+}
+
+/** The frames and times of a fixture sequence (`a-lr`, `a-lrl`, `a-static`, `b-lrl`, `noface`, `two`). */
+export function captureFrames(sequence: string): { frames: Buffer[]; t: number[] } {
+  const manifest = JSON.parse(faceFixture('manifest.json').toString('utf8')) as { sequences: { name: string; frames: string[]; t: number[] }[] };
+  const s = manifest.sequences.find((x) => x.name === sequence);
+  assert.ok(s, `a fixture sequence named ${sequence}`);
+  return { frames: s.frames.map((f) => faceFixture(f)), t: s.t };
+}
+
+/** The capture upload as `<idc-liveness-check>` sends it: repeated `frame` (JPEG) and `t` fields. */
+export function captureBody({ frames, t }: { frames: Buffer[]; t: number[] }): FormData {
+  const body = new FormData();
+  frames.forEach((frame, i) => {
+    body.append('frame', new Blob([new Uint8Array(frame)], { type: 'image/jpeg' }), `frame-${i}.jpg`);
+    body.append('t', String(t[i]));
+  });
+  return body;
+}
+
+/** The element's attributes on a selfie page. */
+export function selfieSession(html: string): { session: string; challenge: string[]; uploadUrl: string } {
+  const tag = /<idc-liveness-check ([^>]*)>/.exec(html)?.[1];
+  assert.ok(tag, 'the page hosts <idc-liveness-check>');
+  const attr = (name: string) => decodeEntities(new RegExp(`${name}="([^"]*)"`).exec(tag)![1]!);
+  return { session: attr('session'), challenge: attr('challenge').split(' '), uploadUrl: attr('upload-url') };
+}
+
+/**
+ * The selfie step of the verification as the page runs it: the selfie page, the capture upload (person A turning
+ * left, right, left: meets either challenge order), then **Submit for review**. Resolves with the last response.
+ */
+export async function passSelfie(browser: Browser, selfieUrl: string, sequence = 'a-lrl') {
+  const selfie = await browser.follow(selfieUrl);
+  assert.equal(selfie.res.status, 200, `the selfie page (${selfie.res.status})`);
+  const { session, uploadUrl } = selfieSession(selfie.html);
+  const upload = await browser.request(uploadUrl, { multipart: captureBody(captureFrames(sequence)) });
+  const answer = (await upload.json()) as { status?: string; code?: string; reason?: string };
+  assert.equal(upload.status, 200, `the capture passes: ${JSON.stringify(answer)}`);
+  assert.deepEqual(answer, { status: 'passed', session });
+  const action = decodeEntities(/<form class="login" id="selfie-form" method="post" action="([^"]+)"/.exec(selfie.html)![1]!);
+  return browser.request(action, { form: { csrf: csrfFrom(selfie.html), session } });
 }

@@ -10,6 +10,8 @@ import {
   allowAndExchange,
   codeFromMail,
   documentPhoto,
+  faceFixture,
+  passSelfie,
   signUp,
   startAuthorization,
   submitDocument,
@@ -60,9 +62,12 @@ describe('sign-up and e-mail confirmation', () => {
     const account = await provider.kit.accounts.findByEmail(email);
     assert.ok(account && !account.verified, 'an unverified account exists');
 
-    const submitted = await submitDocument(auth.browser, afterConfirm.url);
+    const submitted = await submitDocument(auth.browser, afterConfirm.url, VALID_DOCUMENT, faceFixture('doc-a.jpg'));
     assert.equal(submitted.status, 303);
-    const review = await auth.browser.follow(submitted.headers.get('location')!);
+    // the ownership check: a selfie of the document's holder, judged by the provider (liveness.test.ts in depth)
+    const selfie = await passSelfie(auth.browser, submitted.headers.get('location')!);
+    assert.equal(selfie.status, 303);
+    const review = await auth.browser.follow(selfie.headers.get('location')!);
     assert.match(review.html, /Review in progress/);
     assert.equal(await waitForReview(auth.browser), 'approved');
     const consent = await auth.browser.follow(new URL(review.url).pathname + new URL(review.url).search);
@@ -220,6 +225,17 @@ describe('login throttling', () => {
 });
 
 describe('verification gate and review', () => {
+  // these tests are about the gate and the document rules: their provider skips the selfie step (test-only
+  // option; the selfie itself is tested in liveness.test.ts and in the journey above)
+  let main: RunningProvider;
+  before(async () => {
+    main = provider;
+    provider = await start({ dev: true, reviewDelayMs: 150, liveness: { verification: false } });
+  });
+  after(async () => {
+    await provider.close();
+    provider = main;
+  });
   it('never lets an unverified account grant share, even by posting the consent form directly', async () => {
     const auth = await startAuthorization(provider);
     const email = newEmail();
