@@ -43,6 +43,7 @@ const ESM_ENTRIES: Record<string, string> = {
   define: src('define.ts'),
   ...Object.fromEntries(COMPONENTS.map((c) => [`components/${c}/define`, src(`components/${c}/define.ts`)])),
   react: src('react.ts'), // `idconnect-kit/react`: the @lit/react wrappers (react and @lit/react stay external)
+  'react/liveness-check': src('react-liveness-check.ts'), // `idconnect-kit/react/liveness-check`: the provider's one
 };
 
 /** The modules reached only through a dynamic `import()`, by the name of their chunk in dist/chunks/. */

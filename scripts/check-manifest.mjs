@@ -2,7 +2,7 @@
 // public API (attributes, properties, events, slots, parts, CSS properties) shows up in review.
 // Fix a failure with `npm run analyze` and commit custom-elements.json.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const committedPath = 'custom-elements.json';
@@ -41,6 +41,17 @@ function check() {
     return;
   }
   const elements = fresh.modules.flatMap((m) => m.declarations ?? []).filter((d) => d.customElement && d.tagName);
+  // Every element with a define module must be in the manifest: an analyzer that stops seeing the registrations
+  // (it once did, when they moved into a helper) would otherwise leave an empty manifest that is "current".
+  const expected = readdirSync('src/components', { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join('src/components', d.name, 'define.ts')))
+    .map((d) => `idc-${d.name}`);
+  const missing = expected.filter((tag) => !elements.some((e) => e.tagName === tag));
+  if (missing.length) {
+    console.error(`manifest: no element declaration for ${missing.map((t) => `<${t}>`).join(', ')} (check custom-elements-manifest.config.mjs)`);
+    process.exitCode = 1;
+    return;
+  }
   console.log(`manifest: custom-elements.json is current (${elements.map((e) => `<${e.tagName ?? e.name}>`).join(', ')})`);
 }
 

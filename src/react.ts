@@ -1,9 +1,11 @@
 /**
  * `idconnect-kit/react` — React components for the kit's elements, made with `@lit/react`'s `createComponent`, for
  * React 18 (which passes every prop to a custom element as an attribute and listens to no custom event) and React 19
- * alike. Importing this module registers the four elements (their define modules, guarded: a second copy of the kit
- * is harmless). Each component sets the element's properties (`shareLink`, `clientId`, …) after render, and its event
- * props follow `@lit/react`'s convention, `on` + the event name in PascalCase:
+ * alike. Importing this module registers the four integrator and screen elements (their define modules, guarded: a
+ * second copy of the kit is harmless); the provider's `<idc-liveness-check>` has its own entry,
+ * `idconnect-kit/react/liveness-check`, so its camera code never reaches an app that only shows the buttons. Each
+ * component sets the element's properties (`shareLink`, `clientId`, …) after render, and its event props follow
+ * `@lit/react`'s convention, `on` + the event name in PascalCase:
  *
  *   <IdcVerifyButton authority={issuer} clientId="shop" onIdcSuccess={(e) => send(e.detail)} onIdcError={…} />
  *
@@ -27,10 +29,10 @@ import type {
 export type * from './frameworks/elements.js';
 
 /** `idc-success` → `Success`… : an event name's words after `idc-`, each capitalized. */
-type Pascal<Name extends string> = Name extends `${infer Head}-${infer Tail}` ? `${Capitalize<Head>}${Pascal<Tail>}` : Capitalize<Name>;
+export type Pascal<Name extends string> = Name extends `${infer Head}-${infer Tail}` ? `${Capitalize<Head>}${Pascal<Tail>}` : Capitalize<Name>;
 
 /** The `events` option of `createComponent` for an element's event map: `onIdcSuccess` → `'idc-success'`, typed. */
-type WrapperEvents<Events> = { [Name in keyof Events & string as `on${Pascal<Name>}`]: EventName<Events[Name] & Event> };
+export type WrapperEvents<Events> = { [Name in keyof Events & string as `on${Pascal<Name>}`]: EventName<Events[Name] & Event> };
 
 /** `<idc-verify-button>`: `onIdcStart`, `onIdcSuccess`, `onIdcCancel`, `onIdcError`, `onIdcFallback`. */
 export const IdcVerifyButton = createComponent({

@@ -4,7 +4,9 @@
  * element tag with the plain attributes it was given (`id`, `class`, `lang`, `aria-*`, `data-*`, kebab-case attribute
  * names), and nothing of what belongs to the browser: the element's properties (`authority`, `shareLink`, objects)
  * and the event props are set by the wrapper after hydration, never serialized. Importing the entry registers the
- * four elements (in the registry Lit's server build provides). Needs `npm run build` first.
+ * four elements (in the registry Lit's server build provides); `idconnect-kit/react/liveness-check` likewise the
+ * ownership check, which asks for the camera only after Start. Importing touches no browser-only API. Needs
+ * `npm run build` first.
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -23,6 +25,12 @@ async function wrappers(): Promise<typeof import('../../../src/react.js')> {
   return (await import(spec)) as typeof import('../../../src/react.js');
 }
 
+/** The ownership check's wrapper, from its own entry. */
+async function livenessWrapper(): Promise<typeof import('../../../src/react-liveness-check.js')> {
+  const spec = 'idconnect-kit/react/liveness-check';
+  return (await import(spec)) as typeof import('../../../src/react-liveness-check.js');
+}
+
 /** The start tag of `tag` in `html`, and its attributes as a map (values unescaped only for `&quot;`/`&amp;`). */
 function startTag(html: string, tag: string): Map<string, string> {
   const match = new RegExp(`^<${tag}((?:\\s+[^\\s=>]+(?:="[^"]*")?)*)\\s*>`).exec(html);
@@ -36,16 +44,16 @@ function startTag(html: string, tag: string): Map<string, string> {
 }
 
 describe('idconnect-kit/react on a server', { skip: !BUILT && 'dist/react.js is missing: run `npm run build` first' }, () => {
-  it('exports the four wrappers and registers their elements when imported', async () => {
-    const kit = await wrappers();
-    for (const name of ['IdcVerifyButton', 'IdcShareButton', 'IdcConsentScreen', 'IdcReuseSelection'] as const) {
+  it('exports the four wrappers and registers their elements when imported, the ownership check from its own entry', async () => {
+    const kit = { ...(await wrappers()), ...(await livenessWrapper()) };
+    for (const name of ['IdcVerifyButton', 'IdcShareButton', 'IdcConsentScreen', 'IdcReuseSelection', 'IdcLivenessCheck'] as const) {
       assert.equal(typeof kit[name], 'object', `${name} is a React component (forwardRef)`);
       assert.equal((kit[name] as { displayName?: string }).displayName, name);
     }
     const registry = (globalThis as { customElements?: CustomElementRegistry }).customElements;
     assert.ok(registry, "Lit's server build provides a registry");
-    for (const tag of ['idc-verify-button', 'idc-share-button', 'idc-consent-screen', 'idc-reuse-selection']) {
-      assert.ok(registry.get(tag), `${tag} is registered by importing idconnect-kit/react`);
+    for (const tag of ['idc-verify-button', 'idc-share-button', 'idc-consent-screen', 'idc-reuse-selection', 'idc-liveness-check']) {
+      assert.ok(registry.get(tag), `${tag} is registered by importing its wrapper's entry`);
     }
   });
 
@@ -114,6 +122,31 @@ describe('idconnect-kit/react on a server', { skip: !BUILT && 'dist/react.js is 
     );
     assert.deepEqual(Object.fromEntries(startTag(reuse, 'idc-reuse-selection')), { id: 'reuse' });
     assert.doesNotMatch(consent + reuse, /\[object Object\]/);
+  });
+
+  it('renders <idc-liveness-check> with its kebab-case attributes, the challenge and session left to the browser', async () => {
+    const { IdcLivenessCheck } = await livenessWrapper();
+    const props = {
+      id: 'selfie',
+      lang: 'fr',
+      'upload-url': '/liveness/s1/capture',
+      'model-base': '/assets/liveness/',
+      session: 's1',
+      challenge: ['turn-left', 'turn-right'],
+      uploadUrl: '/liveness/s1/capture',
+      getCamera: async () => new Promise<MediaStream>(() => {}),
+      onIdcLivenessComplete: () => {},
+      onIdcError: () => {},
+      onIdcCancel: () => {},
+    };
+    const html = renderToString(createElement(IdcLivenessCheck, props));
+    assert.deepEqual(Object.fromEntries(startTag(html, 'idc-liveness-check')), {
+      id: 'selfie',
+      lang: 'fr',
+      'upload-url': '/liveness/s1/capture',
+      'model-base': '/assets/liveness/',
+    });
+    assert.doesNotMatch(html, /turn-left|\bs1"|=>|Promise/, 'no property value or function source in the markup');
   });
 
   it('renders children into the element (the buttons\' label slot)', async () => {
