@@ -53,6 +53,7 @@ import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test'; // playwright-core's launcher, Debian Chromium via executablePath
 import { importMap } from '../scripts/import-map.mjs';
 import { budgetResults, formatTable, measureSizes } from '../scripts/size.mjs';
+import { CHROMIUM_ARGS } from '../test/e2e/support/browser.ts';
 import { startBenchProvider } from './provider.mjs';
 
 process.env.PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD = '1';
@@ -63,14 +64,6 @@ const TIMEOUT_S = Number(process.env.BENCH_TIMEOUT_S || 120 + 40 * RUNS);
 const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium';
 const CLIENT_ID = 'bench-client';
 const SCOPE = 'openid share'; // the verify button's default scope; the baselines ask for the same
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-];
 
 // The run stops by itself: a hung browser or provider ends it with an error instead of waiting forever.
 setTimeout(() => {

@@ -1,6 +1,6 @@
-// `node bench/liveness-browser.mjs`: what the ownership check `<idc-liveness-check>` costs in headless Debian Chromium
-// with the fake camera (a face video made from test/fixtures/faces by test/e2e/support-liveness/y4m.ts). A benchmark,
-// not a test: it prints numbers, checks nothing but its own preconditions, writes nothing to the repository.
+// `npm run bench:liveness-browser` (node --import tsx bench/liveness-browser.mjs): what the ownership check
+// `<idc-liveness-check>` costs in headless Debian Chromium with the fake camera (a face video made from
+// test/fixtures/faces by test/e2e/support-liveness/y4m.ts). A benchmark, not a test: it prints numbers, checks nothing but its own preconditions, writes nothing to the repository.
 //
 // A local server (127.0.0.1, free port) serves a page like the provider's selfie page: dist/idconnect-kit-liveness.js
 // as an ES module, `model-base="/assets/liveness/"` with @vladmandic/human's dist/human.esm.js and models/ from
@@ -19,6 +19,7 @@ import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright';
+import { CHROMIUM_ARGS } from '../test/e2e/support/browser.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = process.env.IDC_DIST_DIR || join(root, 'dist');
@@ -65,12 +66,7 @@ await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const origin = `http://127.0.0.1:${server.address().port}`;
 
 const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
+  ...CHROMIUM_ARGS,
   '--use-fake-device-for-media-stream',
   '--use-fake-ui-for-media-stream',
   `--use-file-for-fake-video-capture=${video}`,
