@@ -194,9 +194,12 @@ export async function startIntegrator(options: IntegratorOptions = {}): Promise<
       mode,
     });
     const url = typeof received.url === 'string' && received.url.startsWith(`${recipientOrigin}/`) ? received.url : `${recipientOrigin}/`;
-    const result: ShareResult = { recipient: recipient.clientId, mode, url };
+    // The recipient may take the SDK-style flow although `api` was asked: a level that takes a selfie needs the user
+    // on its reuse page (the provider's ownership check, docs/security.md §42).
+    const used: ReuseMode = received.mode === 'sdk' ? 'sdk' : mode;
+    const result: ShareResult = { recipient: recipient.clientId, mode: used, url };
     session.results.set(recipient.clientId, result);
-    log(`shared with ${recipient.clientId} (${mode})`);
+    log(`shared with ${recipient.clientId} (${used})`);
     return { sharingAllowed: true as const, result };
   }
 

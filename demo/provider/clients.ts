@@ -69,6 +69,12 @@ export function demoClients(integratorOrigin: string, recipientOrigin: string): 
       idc_levels: { 'basic-kyc-level': BASIC_KYC_LEVEL, 'selfie-kyc-level': SELFIE_KYC_LEVEL },
     },
     recipient('demo-recipient-2', 'Second Exchange', recipientOrigin, ['demo-integrator']),
+    // its first (only) level takes a selfie, so its consent covers it (docs/security.md §38) and its reuse step runs
+    // the provider's ownership check (§42)
+    {
+      ...recipient('demo-recipient-3', 'Regulated Insurer', recipientOrigin, ['demo-integrator']),
+      idc_levels: { 'selfie-kyc-level': SELFIE_KYC_LEVEL },
+    },
   ];
 }
 

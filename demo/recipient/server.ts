@@ -1,11 +1,13 @@
 /**
- * Recipient demo site: one server playing two regulated businesses ("Regulated Bank" = demo-recipient, "Second
- * Exchange" = demo-recipient-2). It receives share tokens from the integrator's backend and reuses the documents:
+ * Recipient demo site: one server playing three regulated businesses ("Regulated Bank" = demo-recipient, "Second
+ * Exchange" = demo-recipient-2, "Regulated Insurer" = demo-recipient-3, whose level takes a selfie). It receives
+ * share tokens from the integrator's backend and reuses the documents:
  *
  * - API flow: redeem at once with `POST /api/reuse` (HTTP Basic client credentials) and keep the applicant.
  * - SDK-style flow: keep the token, send the user to /reuse/<id> where `<idc-reuse-selection>` shows their reusable
  *   documents against the level's requirements (peeked at the provider without consuming the token); the user's
- *   choice is redeemed with `selections`.
+ *   choice is redeemed with `selections`. For a level that takes a selfie the page first offers the provider's
+ *   selfie page (**Take the selfie**), and a share for such a level always takes this flow.
  *
  * Routes: GET / · GET /applicants/:id · GET /reuse/:id · GET /kit/* · POST /api/receive-share (backend to backend) ·
  * GET /api/reuse-sessions/:id · POST /api/reuse-sessions/:id/redeem · POST /webhooks/idc (the provider's webhook)
@@ -82,6 +84,18 @@ interface ReuseSession {
 /** Integrators whose share tokens this recipient accepts (the provider checks the same list when redeeming). */
 const ALLOWED_DONORS = new Set<string>([INTEGRATOR.clientId]);
 const REUSE_SESSION_TTL_MS = 10 * 60 * 1000;
+
+/**
+ * Levels whose reuse needs the user on this site: they take a selfie, checked by the provider on a page of its own
+ * bound to the share token (docs/security.md §42). Redeemed at once, such a level could only be rejected
+ * (`liveness`: `not_performed`), so a share for one always takes the SDK-style flow.
+ */
+const LEVELS_NEEDING_THE_USER = new Set(['selfie-kyc-level']);
+
+/** `a`, `a and b`, `a, b and c`. */
+function listOf(items: string[]): string {
+  return items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items.at(-1)}` : (items[0] ?? '');
+}
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const PUBLIC_DIR = here('./public/');
@@ -205,7 +219,7 @@ export async function startRecipient(options: RecipientOptions = {}): Promise<Ru
         throw new HttpError(403, 'donor_not_allowed', 'Share tokens from this integrator are not accepted.');
       }
       const shareToken = str(body, 'shareToken', 2048);
-      if (body.mode === 'sdk') {
+      if (body.mode === 'sdk' || LEVELS_NEEDING_THE_USER.has(recipient.levelName)) {
         const id = randomId();
         reuseSessions.set(id, { recipient, shareToken, expires: Date.now() + REUSE_SESSION_TTL_MS, busy: false });
         return sendJson(res, 200, { mode: 'sdk', url: `${origin}/reuse/${id}` });
@@ -272,7 +286,7 @@ export async function startRecipient(options: RecipientOptions = {}): Promise<Ru
     return page(
       'Recipient demo',
       `<h1>Applicants</h1>
-<p class="lead">This site plays two regulated businesses — ${RECIPIENTS.map((r) => esc(r.name)).join(' and ')}. They
+<p class="lead">This site plays ${RECIPIENTS.length} regulated businesses — ${listOf(RECIPIENTS.map((r) => esc(r.name)))}. They
 receive share tokens from Acme Marketplace’s backend and reuse the documents instead of asking for new ones.</p>
 ${
   rows

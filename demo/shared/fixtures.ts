@@ -33,6 +33,14 @@ export const RECIPIENTS: readonly RecipientFixture[] = [
     name: 'Second Exchange',
     levelName: 'basic-kyc-level',
   },
+  {
+    clientId: 'demo-recipient-3',
+    clientSecret: 'demo-recipient-3-secret',
+    webhookSecret: 'demo-recipient-3-webhook-secret',
+    name: 'Regulated Insurer',
+    // takes a selfie: its reuse needs the user present for the provider's ownership check (docs/security.md §42)
+    levelName: 'selfie-kyc-level',
+  },
 ];
 
 export function recipientById(clientId: unknown): RecipientFixture | undefined {

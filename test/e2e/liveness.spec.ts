@@ -23,7 +23,7 @@ import { api, basic, consentTo, mintShareToken } from '../node/provider/helpers.
 import { axeViolations } from './support-journey/axe.js';
 import { distDir } from './support-journey/servers.js';
 import { browserWithCamera, denyCamera } from './support-liveness/camera.js';
-import { documentPhoto, livenessCheck, newAccountAtSelfie, runCheck } from './support-liveness/steps.js';
+import { documentPhoto, headingViolations, livenessCheck, newAccountAtSelfie, runCheck } from './support-liveness/steps.js';
 
 /** A recipient whose level takes a selfie (the reuse step's ownership check), fed by the demo integrator. */
 const SELFIE_RECIPIENT = { id: 'e2e-selfie-bank', secret: 'e2e-selfie-bank-secret', name: 'Selfie Bank' };
@@ -81,6 +81,10 @@ test('same person as the document: the provider passes, and the review shows liv
   const { browser, page } = await cameraPage('a-lrl');
   try {
     const email = await newAccountAtSelfie(page, provider.issuer, documentPhoto('doc-a.jpg'));
+    // one h1, the element's (the page's intro is no heading), and no heading level skipped (axe heading-order)
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(['Take a quick selfie']);
+    await expect(page.getByRole('heading')).toHaveCount(1);
+    expect(await headingViolations(page), 'axe: one h1, heading order').toEqual([]);
     expect.soft(await axeViolations(page), 'axe: selfie page before Start').toEqual([]);
     const outcome = await runCheck(page);
     expect(outcome, JSON.stringify(outcome)).toMatchObject({ event: 'complete' });
@@ -215,6 +219,8 @@ test('SDK-style reuse of a level that takes a selfie: the provider-hosted selfie
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await expect(livenessCheck(page).getByRole('button', { name: 'Start' })).toBeVisible();
     await expect(page.getByText(SELFIE_RECIPIENT.name).first()).toBeVisible();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(['Take a quick selfie']);
+    expect(await headingViolations(page), 'axe: one h1, heading order').toEqual([]);
     expect.soft(await axeViolations(page), 'axe: reuse selfie page').toEqual([]);
     const outcome = await runCheck(page);
     expect(outcome, JSON.stringify(outcome)).toMatchObject({ event: 'complete' });

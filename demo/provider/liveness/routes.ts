@@ -65,10 +65,12 @@ export interface SelfieView {
 /**
  * The element, its protocol attributes, and a nonce'd script that waits for `idc-liveness-complete`. The page
  * trusts nothing from the event but the session id, which the server checks again (its stored decision).
+ * The element's own heading is the page's one `h1`: the page adds no heading of its own (`view.title` is the
+ * document title, and the `h1` only without scripts, when the element cannot render), only its intro before it.
  */
 export function selfieBody(m: Messages, view: SelfieView): string {
   const { session } = view;
-  return `<h1>${escapeHtml(view.title)}</h1>
+  return `<noscript><h1>${escapeHtml(view.title)}</h1></noscript>
 <p class="intro">${escapeHtml(view.intro)}</p>
 <idc-liveness-check session="${escapeHtml(session.id)}" challenge="${escapeHtml(session.challenge.join(' '))}" upload-url="${escapeHtml(uploadUrl(session.id))}" model-base="${LIVENESS_MODEL_BASE}"></idc-liveness-check>
 <noscript><p class="alert">${escapeHtml(m.t('needsScript'))}</p></noscript>

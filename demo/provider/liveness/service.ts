@@ -110,11 +110,15 @@ const DRAFT_TTL = 3600;
 const RESULT_TTL = 86_400;
 /** a spent or expired session's id is remembered this long, so a late upload reads "expired" */
 const TOMBSTONE = 3600;
+/** an open session is handed out again only with this long to live (a check takes up to about half a minute) */
+const REUSE_MIN_LEFT_MS = 120_000;
 
 const key = {
   session: (id: string) => `capture:${id}`,
   result: (id: string) => `capture-result:${id}`,
   attempts: (accountId: string) => `capture-attempts:${accountId}`,
+  /** the open session of one (account, purpose, draft or ownership request) */
+  open: (accountId: string, purpose: CapturePurpose, bindingId: string) => `capture-open:${accountId}:${purpose}:${bindingId}`,
   draft: (accountId: string) => `verify-draft:${accountId}`,
   ownership: (id: string) => `ownership:${id}`,
   ownershipByToken: (tokenKey: string) => `ownership-token:${tokenKey}`,
@@ -164,8 +168,34 @@ export class LivenessService {
 
   // ---- sessions --------------------------------------------------------------------------------------------------
 
-  /** A new capture session for the account (its challenge random unless configured). */
+  /**
+   * The account's capture session for this purpose and binding (the draft, or the ownership request): its open one
+   * (unspent, with at least {@link REUSE_MIN_LEFT_MS} to live) when there is one, else a new one (its challenge random
+   * unless configured). So reloading the selfie page stores no new session; one (account, purpose, binding) has at
+   * most one open session, and a spent, expired or nearly expired one is replaced (docs/security.md §42).
+   */
   async createSession(accountId: string, purpose: CapturePurpose, binding: { draftId?: string; ownershipId?: string }, now = Date.now()): Promise<CaptureSession> {
+    const openKey = key.open(accountId, purpose, binding.draftId ?? binding.ownershipId ?? '');
+    return withStoreLock(this.#store, 'review', openKey, async () => {
+      const openId = await this.#store.get<string>('review', openKey);
+      const open = openId ? await this.#store.get<CaptureSession>('review', key.session(openId)) : undefined;
+      if (
+        open &&
+        open.accountId === accountId &&
+        open.purpose === purpose &&
+        open.draftId === binding.draftId &&
+        open.ownershipId === binding.ownershipId &&
+        open.expiresAt - now >= Math.min(REUSE_MIN_LEFT_MS, (this.#sessionTtl * 1000) / 2)
+      ) {
+        return open;
+      }
+      const session = await this.#newSession(accountId, purpose, binding, now);
+      await this.#store.set('review', openKey, session.id, this.#sessionTtl);
+      return session;
+    });
+  }
+
+  async #newSession(accountId: string, purpose: CapturePurpose, binding: { draftId?: string; ownershipId?: string }, now: number): Promise<CaptureSession> {
     const session: CaptureSession = {
       id: newSessionId(),
       accountId,

@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { demoClients } from '../../../demo/provider/clients.js';
 import { startProvider, type StartProviderOptions } from '../../../demo/provider/index.js';
+import type { Kit } from '../../../demo/provider/kit.js';
 import { startIntegrator } from '../../../demo/integrator/server.js';
 import { startRecipient } from '../../../demo/recipient/server.js';
 
@@ -18,6 +19,8 @@ export interface JourneyServers {
   provider: string;
   integrator: string;
   recipient: string;
+  /** The provider's own services (accounts, store, …): for a test's arrangements the demo cannot make by itself. */
+  providerKit: Kit;
   /** Lines the servers logged (codes and events only; they never log tokens). */
   logs: string[];
   close(): Promise<void>;
@@ -64,18 +67,20 @@ export async function startJourneyServers(providerOptions: Partial<StartProvider
   const logs: string[] = [];
   const log = (who: string) => (line: string) => logs.push(`[${who}] ${line}`);
   const started: { close(): Promise<void> | void }[] = [];
+  let providerKit: Kit;
   try {
-    started.push(
-      await startProvider({
-        port: pp,
-        host: HOST,
-        issuer: provider,
-        integratorOrigin: integrator,
-        recipientOrigin: recipient,
-        uiBundlePath: `${distDir()}idconnect-kit-provider-ui.iife.js`,
-        ...providerOptions,
-      }),
-    );
+    const running = await startProvider({
+      port: pp,
+      host: HOST,
+      issuer: provider,
+      integratorOrigin: integrator,
+      recipientOrigin: recipient,
+      uiBundlePath: `${distDir()}idconnect-kit-provider-ui.iife.js`,
+      livenessBundlePath: `${distDir()}idconnect-kit-liveness.js`,
+      ...providerOptions,
+    });
+    started.push(running);
+    providerKit = running.kit;
     started.push(
       await startIntegrator({
         port: ip,
@@ -105,6 +110,7 @@ export async function startJourneyServers(providerOptions: Partial<StartProvider
     provider,
     integrator,
     recipient,
+    providerKit,
     logs,
     close: async () => {
       await Promise.allSettled(started.map((s) => s.close()));

@@ -4,6 +4,8 @@
  * `<idc-liveness-check>`; then what the element reports.
  */
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { expect, type Locator, type Page } from '@playwright/test';
 import { FACES_DIR } from './y4m.js';
 
@@ -88,4 +90,18 @@ export async function runCheck(page: Page, button: 'Start' | 'Try again' = 'Star
   await livenessCheck(page).getByRole('button', { name: button }).focus();
   await page.keyboard.press('Enter');
   return outcome();
+}
+
+/**
+ * axe's heading rules (best practices, outside the WCAG tags test/e2e/support-journey/axe.ts runs): one `h1`
+ * (`page-has-heading-one`) and no skipped heading level (`heading-order`), across the element's shadow root.
+ */
+export async function headingViolations(page: Page): Promise<string[]> {
+  await page.evaluate(await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'));
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'rule', values: ['page-has-heading-one', 'heading-order'] } });
+    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
+  });
+  return violations;
 }

@@ -129,6 +129,7 @@ describe('the selfie step of a new account\u2019s verification', () => {
   it('answers face_mismatch for another person, with a new session and challenge to retry; the retry passes', async () => {
     const { auth, html, accountId } = await atSelfie();
     const first = selfieSession(html);
+    assert.doesNotMatch(html.replace(/<noscript>[\s\S]*?<\/noscript>/g, ''), /<h1[\s>]/, 'the element’s heading is the page’s one h1');
     const mismatch = await upload(auth.browser, first.uploadUrl, captureBody(captureFrames('b-lrl')));
     assert.equal(mismatch.status, 422);
     assert.equal(mismatch.json.code, 'face_mismatch');
@@ -190,7 +191,8 @@ describe('capture sessions and uploads', () => {
   it('expires a session after its lifetime (410) and limits captures per account and hour (429)', async () => {
     const { auth, accountId } = await atSelfie();
     const draft = (await provider.kit.liveness.draft(accountId))!;
-    const old = await provider.kit.liveness.createSession(accountId, 'verify', { draftId: draft.id }, Date.now() - 11 * 60_000);
+    // created 11 minutes ago (for an earlier draft: the page's open session for this one would be handed out again)
+    const old = await provider.kit.liveness.createSession(accountId, 'verify', { draftId: `${draft.id}-earlier` }, Date.now() - 11 * 60_000);
     const expired = await upload(auth.browser, `/liveness/${old.id}/capture`, captureBody(captureFrames('a-lrl')));
     assert.deepEqual([expired.status, expired.json.code], [410, 'session_expired']);
 
@@ -201,6 +203,41 @@ describe('capture sessions and uploads', () => {
     const page = await auth.browser.follow(`/verify/selfie?return=%2Faccount`);
     assert.equal(page.res.status, 429);
     assert.match(page.html, /many times/);
+  });
+
+  it('hands the open session out again on a reload; a spent, nearly expired or differently bound one is replaced', async () => {
+    const { auth, url, html, accountId } = await atSelfie();
+    const first = selfieSession(html);
+    const reloads = await Promise.all([auth.browser.follow(url), auth.browser.follow(url)]);
+    for (const reload of reloads) {
+      assert.equal(reload.res.status, 200);
+      assert.deepEqual(selfieSession(reload.html), first, 'the same session, challenge and upload URL');
+    }
+    const draft = (await provider.kit.liveness.draft(accountId))!;
+    const stored = await provider.kit.liveness.openSession(first.session, accountId);
+    assert.equal(stored.draftId, draft.id);
+
+    // another binding (purpose or draft) never gets it
+    const otherDraft = await provider.kit.liveness.createSession(accountId, 'verify', { draftId: `${draft.id}-other` });
+    assert.notEqual(otherDraft.id, first.session);
+    const reuse = await provider.kit.liveness.createSession(accountId, 'reuse', { ownershipId: 'AAAAAAAAAAAAAAAAAAAAAA' });
+    assert.notEqual(reuse.id, first.session);
+    assert.equal((await provider.kit.liveness.createSession(accountId, 'reuse', { ownershipId: 'AAAAAAAAAAAAAAAAAAAAAA' })).id, reuse.id);
+
+    // less than two minutes left: a new one, which the page then shows
+    const nearlyExpired = await provider.kit.liveness.createSession(accountId, 'verify', { draftId: draft.id }, stored.expiresAt - 60_000);
+    assert.notEqual(nearlyExpired.id, first.session);
+    const second = selfieSession((await auth.browser.follow(url)).html);
+    assert.equal(second.session, nearlyExpired.id);
+
+    // spent by an upload: the page's next load has a new one (the retry of a failure is also kept as the open one)
+    const failed = await upload(auth.browser, second.uploadUrl, captureBody(captureFrames('b-lrl')));
+    assert.equal(failed.status, 422, JSON.stringify(failed.json));
+    const third = selfieSession((await auth.browser.follow(url)).html);
+    assert.ok(![first.session, second.session].includes(third.session));
+    assert.equal(third.session, failed.json.retry.session, 'the retry session offered with the failure');
+    const spent = await upload(auth.browser, second.uploadUrl, captureBody(captureFrames('a-lrl')));
+    assert.deepEqual([spent.status, spent.json.code], [410, 'session_expired']);
   });
 
   it('refuses bad uploads with 400 invalid_capture, spends nothing and stores nothing', async () => {
