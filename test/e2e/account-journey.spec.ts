@@ -10,27 +10,13 @@ import { axeViolations } from './support-journey/axe.js';
 import { journeyTest } from './support-journey/servers.js';
 import { allow, consentInPopup, recipientItem } from './support-journey/steps.js';
 import { chromiumLaunchOptions, CHROMIUM_ARGS } from './support/browser.js';
-import { documentPhoto } from './support-liveness/steps.js';
+import { documentPhoto, mailedCode } from './support-liveness/steps.js';
 import { fakeCameraArgs } from './support-liveness/y4m.js';
 
 const test = journeyTest({ dev: true, reviewDelayMs: 500 });
 // The verification ends with the ownership check: Chromium's fake camera shows person A turning left, right, left
 // (test/fixtures/faces `a-lrl`), the person on the document photo the user uploads (`doc-a.jpg`).
 test.use({ launchOptions: chromiumLaunchOptions({ args: [...CHROMIUM_ARGS, ...fakeCameraArgs('a-lrl')] }) });
-
-/** The newest code the provider mailed to `email`, read from its mail catcher (`GET /dev/mail?to=`). */
-async function mailedCode(provider: string, email: string): Promise<string> {
-  let code: string | undefined;
-  await expect
-    .poll(async () => {
-      const res = await fetch(`${provider}/dev/mail?to=${encodeURIComponent(email)}`);
-      const mails = (await res.json()) as { text: string }[];
-      code = /\b(\d{6})\b/.exec(mails[0]?.text ?? '')?.[1];
-      return code;
-    })
-    .toMatch(/^\d{6}$/);
-  return code!;
-}
 
 async function expectNoAxeViolations(page: Page, what: string): Promise<void> {
   expect.soft(await axeViolations(page), `axe: ${what}`).toEqual([]);
