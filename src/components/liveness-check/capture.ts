@@ -96,9 +96,17 @@ export function drawFrame(video: HTMLVideoElement, canvas: HTMLCanvasElement, wi
   return true;
 }
 
-/** One JPEG frame of the video as it is now, re-encoded smaller when it passes the per-frame cap. */
-export async function grabFrame(video: HTMLVideoElement, canvas: HTMLCanvasElement): Promise<Blob | undefined> {
-  if (!drawFrame(video, canvas)) return undefined;
+/**
+ * The video's frame as it is now, on a canvas of its own (≤ 640 px wide); undefined before the first frame. Only a
+ * copy: the JPEG encoding (tens of ms on the main thread in some browsers) waits for `encodeFrame` after the burst.
+ */
+export function snapshot(video: HTMLVideoElement): HTMLCanvasElement | undefined {
+  const canvas = document.createElement('canvas');
+  return drawFrame(video, canvas) ? canvas : undefined;
+}
+
+/** A snapshot as one JPEG frame, re-encoded smaller when it passes the per-frame cap. */
+export async function encodeFrame(canvas: HTMLCanvasElement): Promise<Blob | undefined> {
   let quality = JPEG_QUALITY;
   for (;;) {
     const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/jpeg', quality));

@@ -13,11 +13,12 @@ import {
   cameraFailure,
   CONSTRAINTS,
   drawFrame,
+  encodeFrame,
   failure,
-  grabFrame,
   MAX_FRAMES,
   MIN_FRAMES,
   sameOrigin,
+  snapshot,
   STEPS,
   stopStream,
   upload,
@@ -73,6 +74,9 @@ const TURNED = 0.25;
 
 /** Detection slower than this (ms) does not run during the capture. */
 const FAST_DETECT = 150;
+
+/** A capture phase whose end is noticed up to this late (ms) keeps the schedule; after a longer stall, the rest waits. */
+const LATE = 50;
 
 /** Thrown inside a run that was cancelled, failed or replaced: it ends quietly. */
 const STOPPED = Symbol('stopped');
@@ -186,8 +190,8 @@ export class IdcLivenessCheck extends LitElement {
   /** how long the last guidance detection took, ms */
   private detectMs = 0;
   private hadFocus = false;
-  /** the frames' canvas and the guidance's small one, made on first use (no DOM work in the constructor) */
-  private canvases?: { work: HTMLCanvasElement; small: HTMLCanvasElement };
+  /** the guidance's small canvas, made on first use (no DOM work in the constructor) */
+  private canvas?: HTMLCanvasElement;
   private readonly l10n = new LocalizeController(this, livenessTable);
 
   /** Where the check is: `idle`, `starting`, `guiding`, `uploading`, `done` or `failed` (read-only). */
@@ -200,13 +204,8 @@ export class IdcLivenessCheck extends LitElement {
     this.stop();
   }
 
-  private get work(): HTMLCanvasElement {
-    return (this.canvases ??= { work: document.createElement('canvas'), small: document.createElement('canvas') }).work;
-  }
-
   private get small(): HTMLCanvasElement {
-    void this.work;
-    return this.canvases!.small;
+    return (this.canvas ??= document.createElement('canvas'));
   }
 
   private get video(): HTMLVideoElement {
@@ -411,57 +410,86 @@ export class IdcLivenessCheck extends LitElement {
   }
 
   /**
-   * The burst: `hold`, each step, `hold` again, with 8–16 frames spread evenly over it. The text follows the time;
-   * with a model it also says "Turn a little further" in a step where the head has not turned yet.
+   * The burst: `hold`, each step, `hold` again, with 8–16 frames spread evenly over it. The text follows the phases;
+   * with a model it also says "Turn a little further" in a step where the head has not turned yet. Every phase's text
+   * is shown, and for its duration from when it appears: a stall (a busy machine, a slow frame copy) stretches the
+   * capture instead of skipping a step, so a screen reader announces each instruction while it is still the one to
+   * follow. The frames' `t` stay real times since the start; they are encoded as JPEG after the burst.
    */
   private async capture(run: number, steps: ChallengeStep[], guide: Guide | undefined): Promise<Frame[]> {
     clearTimeout(this.timers.shift()); // the capture started: the start timeout is over
     const { hold, step } = this.timing;
-    const total = 2 * hold + steps.length * step;
+    const phases = [hold, ...steps.map(() => step), hold];
+    const total = phases.reduce((a, b) => a + b, 0);
     const count = Math.min(MAX_FRAMES, Math.max(MIN_FRAMES, 4 + 5 * steps.length));
-    const grabs: Promise<Frame | undefined>[] = [];
+    const shots: { canvas: HTMLCanvasElement; t: number }[] = [];
     let last: Observation | undefined;
     let baseline: number | undefined;
     let watching = false;
     const t0 = performance.now();
+    /** the phase shown now (0: hold, 1…n: the steps, n + 1: hold), since when, and the phases' time before it */
+    let phase = 0;
+    let since = t0;
+    let before = 0;
     const watch = (): void => {
       // A slow detection (a CPU backend, a busy machine) would hold up the frames' timing: the text then follows the time.
       if (!guide || watching || this.detectMs > FAST_DETECT) return;
       watching = true;
+      const inHold = phase === 0;
       this.observe(guide)
         .then((obs) => {
           last = obs;
-          if (obs?.yaw !== undefined && performance.now() - t0 < hold) baseline = obs.yaw;
+          if (obs?.yaw !== undefined && inHold) baseline = obs.yaw;
         })
         .catch(() => undefined)
         .finally(() => (watching = false));
     };
-    const text = (elapsed: number): Say => {
-      const i = Math.floor((elapsed - hold) / step);
-      if (elapsed < hold || i >= steps.length) return 'g_hold';
+    const text = (within: number): Say => {
+      const i = phase - 1;
+      if (i < 0 || i >= steps.length) return 'g_hold';
       if (last && last.faces === 0) return 'g_position';
       if (last && last.faces > 1) return 'g_one_face';
-      if (last?.yaw !== undefined && baseline !== undefined && elapsed - hold - i * step > step / 2) {
+      if (last?.yaw !== undefined && baseline !== undefined && within > step / 2) {
         return Math.abs(last.yaw - baseline) >= TURNED ? 'g_good' : 'g_further';
       }
       return `g_${steps[i]!}`;
+    };
+    /** Moves on by one phase at most when the current one has run its time; the capture's progress, ms of `total`. */
+    const progress = (): number => {
+      const now = performance.now();
+      if (now - since >= phases[phase]! && phase < phases.length - 1) {
+        // on time (a timer's usual lateness) the schedule holds; after a stall the next phase gets its time, less `LATE`
+        since = Math.max(since + phases[phase]!, now - LATE);
+        before += phases[phase]!;
+        phase++;
+      }
+      const within = Math.min(now - since, phases[phase]!);
+      this.tell(text(within));
+      return before + within;
     };
     for (let k = 0; k <= count; k++) {
       const at = k < count ? ((k + 0.5) * total) / count : total;
       for (;;) {
         this.check(run);
-        const elapsed = performance.now() - t0;
-        if (elapsed >= at) break;
+        const done = progress();
+        if (done >= at) break;
         watch();
-        this.tell(text(elapsed));
-        await sleep(Math.min(100, at - elapsed));
+        await sleep(Math.min(100, at - done));
       }
       if (k < count) {
         const t = performance.now() - t0;
-        grabs.push(grabFrame(this.video, this.work).then((blob) => (blob ? { blob, t } : undefined)));
+        const canvas = snapshot(this.video);
+        if (canvas) shots.push({ canvas, t });
+        await sleep(0); // never grab back to back: the page renders (a new text reaches the live region) in between
       }
     }
-    const frames = (await Promise.all(grabs)).filter((f): f is Frame => !!f);
+    performance.measure('idc-liveness-capture', { start: t0, end: performance.now() });
+    const frames: Frame[] = [];
+    for (const { canvas, t } of shots) {
+      this.check(run);
+      const blob = await encodeFrame(canvas);
+      if (blob) frames.push({ blob, t });
+    }
     this.check(run);
     if (frames.length < MIN_FRAMES) {
       this.fail(failure('camera_unavailable', 'camera_unavailable'));

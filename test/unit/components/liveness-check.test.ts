@@ -65,18 +65,47 @@ function canvasCamera(pictures: HTMLImageElement[] = []) {
   const timer = setInterval(paint, 33);
   const asked: MediaStreamConstraints[] = [];
   const streams: MediaStream[] = [];
+  /** Firefox only: the media element whose captured stream is the camera (see `unplug`) */
+  let source: HTMLVideoElement | undefined;
   return {
     asked,
     streams,
-    get: (constraints: MediaStreamConstraints): Promise<MediaStream> => {
+    get: async (constraints: MediaStreamConstraints): Promise<MediaStream> => {
       asked.push(constraints);
-      const stream = canvas.captureStream(30);
+      let stream = canvas.captureStream(30);
+      if (endsForReal) {
+        source = document.createElement('video');
+        source.muted = true;
+        source.srcObject = stream;
+        await source.play();
+        stream = (source as FirefoxVideo).mozCaptureStream();
+        await waitUntil(() => stream.getVideoTracks().length > 0, 'a captured video track');
+      }
       streams.push(stream);
-      return Promise.resolve(stream);
+      return stream;
     },
-    close: () => clearInterval(timer),
+    /**
+     * The camera goes away while in use: its video track gets `ended`. In Firefox listeners added with
+     * `addEventListener` on a `MediaStreamTrack` get trusted events only (a dispatched `ended` reaches `onended`
+     * alone), so there the camera is a media element's captured stream of the canvas and the element's source is
+     * taken away: Firefox ends the track itself and fires a trusted `ended`, as for an unplugged camera. Chromium and
+     * WebKit deliver a dispatched `ended` to every listener.
+     */
+    unplug: (): void => {
+      const track = streams.at(-1)!.getVideoTracks()[0]!;
+      if (source) source.srcObject = null;
+      else track.dispatchEvent(new Event('ended'));
+    },
+    close: () => {
+      clearInterval(timer);
+      if (source) source.srcObject = null;
+    },
   };
 }
+
+type FirefoxVideo = HTMLVideoElement & { mozCaptureStream(): MediaStream };
+/** Firefox can end a camera track for real from a page (`unplug` above); elsewhere the test dispatches the event. */
+const endsForReal = 'mozCaptureStream' in HTMLMediaElement.prototype;
 
 /** A getUserMedia that fails as the browser does (`DOMException` with that name). */
 const failingCamera = (name: string) => (): Promise<MediaStream> => Promise.reject(new DOMException('camera test', name));
@@ -86,22 +115,34 @@ const button = (el: HTMLElement, part: string) => el.shadowRoot!.querySelector<H
 const status = (el: HTMLElement) => $(el, '[part="guidance"]').textContent!.trim();
 const alertText = (el: HTMLElement) => $(el, '[role="alert"]').textContent!.trim();
 
-/** Every text the live region showed, in order (a change each). */
-function recordGuidance(el: IdcLivenessCheck): string[] {
-  const seen: string[] = [];
+/** Every text the live region showed, in order (a change each), and when each appeared (`times`, performance.now()). */
+function recordGuidance(el: IdcLivenessCheck): string[] & { times: number[] } {
+  const seen = Object.assign([] as string[], { times: [] as number[] });
   const region = $(el, '[part="guidance"]');
   new MutationObserver(() => {
     const text = region.textContent!.trim();
-    if (text && seen.at(-1) !== text) seen.push(text);
+    if (text && seen.at(-1) !== text) {
+      seen.push(text);
+      seen.times.push(performance.now());
+    }
   }).observe(region, { subtree: true, characterData: true, childList: true });
   return seen;
 }
+
+/** How long the live region showed `text` (until the next text), ms. */
+function shownFor(texts: ReturnType<typeof recordGuidance>, text: string): number {
+  const i = texts.indexOf(text);
+  return texts.times[i + 1]! - texts.times[i]!;
+}
+
+/** Media emulation needs the DevTools protocol: Chromium only here; elsewhere its case is skipped, not faked. */
+const canEmulateMedia = /(?:\b|Headless)Chrome\//.test(navigator.userAgent);
 
 let cameras: ReturnType<typeof canvasCamera>[] = [];
 afterEach(async () => {
   for (const c of cameras) c.close();
   cameras = [];
-  await emulateMedia({ reducedMotion: 'no-preference' });
+  if (canEmulateMedia) await emulateMedia({ reducedMotion: 'no-preference' });
 });
 
 async function loadPictures(names: string[]): Promise<HTMLImageElement[]> {
@@ -153,6 +194,7 @@ describe('<idc-liveness-check>', function () {
   it('by keyboard: Start, guidance through every challenge step, a multipart upload, idc-liveness-complete', async () => {
     const { el, id, camera } = await check('passed');
     const texts = recordGuidance(el);
+    performance.clearMeasures('idc-liveness-capture');
     button(el, 'start-button')!.focus();
     const done = oneEvent(el, 'idc-liveness-complete');
     await sendKeys({ press: 'Enter' });
@@ -172,6 +214,10 @@ describe('<idc-liveness-check>', function () {
       'Turn your head right',
     ]);
     expect(texts.slice(-2)).to.deep.equal(['Checking your selfie…', 'Done. Your selfie was sent for checking.']);
+    // each step is shown long enough to be announced and followed (a stall stretches the capture, never skips a step)
+    for (const step of ['Turn your head left', 'Turn your head right']) {
+      expect(shownFor(texts, step), step).to.be.at.least(FAST.step / 2);
+    }
     expect(button(el, 'cancel-button'), 'no Cancel once done').to.equal(null);
     expect(camera.asked[0]).to.deep.include({ audio: false });
     expect((camera.asked[0]!.video as MediaTrackConstraints).facingMode).to.equal('user');
@@ -188,7 +234,11 @@ describe('<idc-liveness-check>', function () {
     for (const f of got.frames) expect(f).to.deep.include({ type: 'image/jpeg', jpeg: true });
     const t = got.t.map(Number);
     expect(t.every((v, i) => Number.isInteger(v) && (i === 0 || v > t[i - 1]!)), `t ascending integers: ${got.t}`).to.equal(true);
-    expect(t.at(-1)!).to.be.lessThan(2 * FAST.hold + 2 * FAST.step);
+    // the frames span the whole capture: the last one in the final hold, before the burst ended; the burst lasts at
+    // least its nominal time and longer only when a stall on a busy machine stretched it (no step is cut short)
+    const [burst] = performance.getEntriesByName('idc-liveness-capture');
+    expect(burst!.duration).to.be.at.least(2 * FAST.hold + 2 * FAST.step);
+    expect(t.at(-1)!).to.be.within(FAST.hold + 2 * FAST.step, burst!.duration);
   });
 
   it('a face mismatch: idc-error face_mismatch, the reason shown, Try again runs the retry session', async () => {
@@ -310,7 +360,7 @@ describe('<idc-liveness-check>', function () {
     await waitUntil(() => el.state === 'guiding', 'guiding');
     const cancelled = oneEvent(el, 'idc-cancel');
     button(el, 'cancel-button')!.focus();
-    await sendKeys({ press: 'Space' });
+    await sendKeys({ press: ' ' });
     expect(((await cancelled) as CustomEvent).detail).to.deep.equal({ reason: 'user' });
     expect(el.state).to.equal('idle');
     expect(camera.streams[0]!.getTracks().every((t) => t.readyState === 'ended')).to.equal(true);
@@ -323,8 +373,10 @@ describe('<idc-liveness-check>', function () {
     button(el, 'start-button')!.click();
     await waitUntil(() => el.state === 'guiding', 'guiding');
     const failed = oneEvent(el, 'idc-error');
-    camera.streams[0]!.getVideoTracks()[0]!.dispatchEvent(new Event('ended')); // what the browser fires then
+    const ended = oneEvent(camera.streams[0]!.getVideoTracks()[0]!, 'ended');
+    camera.unplug(); // what the browser fires then
     expect(((await failed) as CustomEvent<IdcLivenessErrorDetail>).detail).to.deep.include({ code: 'camera_unavailable', retryable: true });
+    if (endsForReal) expect((await ended).isTrusted, 'the browser ended the track').to.equal(true);
   });
 
   it('bad configuration is invalid_config before any camera: another origin, an unknown step, no session', async () => {
@@ -408,7 +460,7 @@ describe('<idc-liveness-check>', function () {
     expect(texts).to.include('Drehen Sie den Kopf nach rechts');
   });
 
-  it('stops the oval pulse under reduced motion', async () => {
+  (canEmulateMedia ? it : it.skip)('stops the oval pulse under reduced motion', async () => {
     const { el } = await check('passed');
     el.timing = { ...FAST, position: 5000 };
     button(el, 'start-button')!.click();
