@@ -8,19 +8,12 @@
  * The page loads the script-tag build (dist/idconnect-kit.iife.js and its sibling idconnect-kit-flow.js, or
  * IDC_DIST_DIR): self-contained, as a host page uses it. Run `npm run build` first.
  */
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { test as base, expect, type Page } from '@playwright/test';
 import { exchangeCode } from '../../src/server/index.js';
 import type { ExchangeCodeResult } from '../../src/server/index.js';
 import { MOCK_SUBJECT, startMockProvider, type MockProvider } from '../node/server/support/mock-provider.js';
-import { closeServer } from './support/integrator.js';
-import { distDir } from './support-journey/servers.js';
+import { IIFE, requireDistFiles, SIBLING, startScriptTagHost } from './support/script-tag-host.js';
 
-const IIFE = 'idconnect-kit.iife.js';
-const SIBLING = 'idconnect-kit-flow.js';
 /** A client id with a character that openid-client's own client_secret_basic would have sent as `%2D`. */
 const CLIENT_ID = 'interop-client';
 const CLIENT_SECRET = 'interop-secret.0~9';
@@ -32,35 +25,23 @@ interface Site {
 
 /** The host pages (popup mode, redirect mode), the callback page, and the kit files from dist/. */
 async function startSite(): Promise<Site & { close(): Promise<void> }> {
-  const dist = distDir();
   const op = await startMockProvider();
-  const server: Server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  server.on('request', async (req, res) => {
-    const path = new URL(req.url ?? '/', origin).pathname;
-    const kitFile = /^\/kit\/([\w.-]+\.js)$/.exec(path)?.[1];
-    if (kitFile && existsSync(dist + kitFile)) {
-      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(await readFile(dist + kitFile));
-      return;
-    }
-    const html = (body: string) => {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(`<!doctype html><html lang="en"><meta charset="utf-8"><title>Interop host</title>${body}</html>`);
-    };
-    if (path === '/popup.html') return html(hostPage(op.issuer, 'popup', `${origin}/callback.html`));
-    if (path === '/redirect.html') return html(hostPage(op.issuer, 'redirect', `${origin}/redirect.html`));
-    if (path === '/callback.html') {
-      return html(`<p>Completing sign-in…</p><script src="/kit/${IIFE}"></script><script>IdConnect.handleCallback();</script>`);
-    }
-    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+  const host = await startScriptTagHost({
+    title: 'Interop host',
+    page: (path) => {
+      if (path === '/popup.html') return hostPage(op.issuer, 'popup', `${host.origin}/callback.html`);
+      if (path === '/redirect.html') return hostPage(op.issuer, 'redirect', `${host.origin}/redirect.html`);
+      if (path === '/callback.html') {
+        return `<p>Completing sign-in…</p><script src="/kit/${IIFE}"></script><script>IdConnect.handleCallback();</script>`;
+      }
+      return undefined;
+    },
   });
   return {
-    origin,
+    origin: host.origin,
     op,
     close: async () => {
-      await Promise.all([closeServer(server), op.close()]);
+      await Promise.all([host.close(), op.close()]);
     },
   };
 }
@@ -81,9 +62,7 @@ function hostPage(authority: string, mode: 'popup' | 'redirect', redirectUri: st
 const test = base.extend<{ site: Site }>({
   // eslint-disable-next-line no-empty-pattern
   site: async ({}, use) => {
-    for (const file of [IIFE, SIBLING]) {
-      if (!existsSync(distDir() + file)) throw new Error(`dist/ lacks ${file}: run \`npm run build\` before the e2e tests.`);
-    }
+    requireDistFiles(IIFE, SIBLING);
     const site = await startSite();
     try {
       await use(site);

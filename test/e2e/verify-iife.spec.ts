@@ -6,20 +6,12 @@
  *
  * Uses the built kit (dist/, or IDC_DIST_DIR): run `npm run build` first.
  */
-import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { test as base, expect, type Page } from '@playwright/test';
 import { errorTable } from '../../src/i18n/tables/errors.js';
 import type { RunningProvider } from '../../demo/provider/index.js';
 import { CLIENT_ID, exchange, integratorClient, signInAndConsent, startE2eProvider, type FlowEvent } from './support/fixtures.js';
-import { closeServer } from './support/integrator.js';
-import { distDir } from './support-journey/servers.js';
+import { IIFE, requireDistFiles, SIBLING, startScriptTagHost } from './support/script-tag-host.js';
 
-const IIFE = 'idconnect-kit.iife.js';
-const SIBLING = 'idconnect-kit-flow.js';
 
 interface Site {
   origin: string;
@@ -28,44 +20,35 @@ interface Site {
 
 /** A host page with one script tag, under a strict CSP, and its callback page; the kit files from dist/. */
 async function startSite(): Promise<Site & { close(): Promise<void> }> {
-  const dist = distDir();
-  const server: Server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const provider = await startE2eProvider([integratorClient([`${origin}/callback.html`], ['authorization_code'])]);
-  server.on('request', async (req, res) => {
-    const path = new URL(req.url ?? '/', origin).pathname;
-    const kitFile = /^\/kit\/([\w.-]+\.js)$/.exec(path)?.[1];
-    if (kitFile && existsSync(dist + kitFile)) {
-      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(await readFile(dist + kitFile));
-      return;
-    }
-    const nonce = randomBytes(16).toString('base64');
-    const csp = [
-      "default-src 'self'",
-      `script-src 'nonce-${nonce}' 'strict-dynamic'`,
-      `connect-src 'self' ${provider.issuer}`,
-      "object-src 'none'",
-      "base-uri 'none'",
-      "require-trusted-types-for 'script'",
-    ].join('; ');
-    const html = (body: string) => {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp, 'cache-control': 'no-store' });
-      res.end(`<!doctype html><html lang="en"><meta charset="utf-8"><title>IIFE host</title>${body.replace(/NONCE/g, nonce)}</html>`);
-    };
-    if (path === '/page.html') return html(hostPage(provider.issuer, origin));
-    if (path === '/callback.html') {
-      return html(`<p>Completing sign-in…</p><script nonce="NONCE" src="/kit/${IIFE}"></script>
-<script nonce="NONCE">IdConnect.handleCallback();</script>`);
-    }
-    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+  // The provider needs the host's origin for its redirect URI, and the pages need the provider's issuer.
+  const late: { provider?: RunningProvider } = {};
+  const host = await startScriptTagHost({
+    title: 'IIFE host',
+    csp: (nonce) =>
+      [
+        "default-src 'self'",
+        `script-src 'nonce-${nonce}' 'strict-dynamic'`,
+        `connect-src 'self' ${late.provider!.issuer}`,
+        "object-src 'none'",
+        "base-uri 'none'",
+        "require-trusted-types-for 'script'",
+      ].join('; '),
+    page: (path) => {
+      if (path === '/page.html') return hostPage(late.provider!.issuer, host.origin);
+      if (path === '/callback.html') {
+        return `<p>Completing sign-in…</p><script nonce="NONCE" src="/kit/${IIFE}"></script>
+<script nonce="NONCE">IdConnect.handleCallback();</script>`;
+      }
+      return undefined;
+    },
   });
+  const provider = await startE2eProvider([integratorClient([`${host.origin}/callback.html`], ['authorization_code'])]);
+  late.provider = provider;
   return {
-    origin,
+    origin: host.origin,
     provider,
     close: async () => {
-      await Promise.all([closeServer(server), provider.close()]);
+      await Promise.all([host.close(), provider.close()]);
     },
   };
 }
@@ -99,7 +82,7 @@ function hostPage(issuer: string, origin: string): string {
 const test = base.extend<{ site: Site }>({
   // eslint-disable-next-line no-empty-pattern
   site: async ({}, use) => {
-    if (!existsSync(distDir() + IIFE)) throw new Error(`dist/ lacks ${IIFE}: run \`npm run build\` before the e2e tests.`);
+    requireDistFiles(IIFE);
     const site = await startSite();
     try {
       await use(site);
