@@ -8,7 +8,7 @@
 import { expect, type Page } from '@playwright/test';
 import { axeViolations } from './support-journey/axe.js';
 import { journeyTest } from './support-journey/servers.js';
-import { allow, consentInPopup, recipientItem } from './support-journey/steps.js';
+import { allow, consentInPopup, popupClosed, recipientItem } from './support-journey/steps.js';
 import { chromiumLaunchOptions, CHROMIUM_ARGS } from './support/browser.js';
 import { documentPhoto, mailedCode } from './support-liveness/steps.js';
 import { fakeCameraArgs } from './support-liveness/y4m.js';
@@ -81,7 +81,7 @@ test('a new user signs up, verifies, connects and shares; Withdraw and Disconnec
 
   // the review decides by itself and the page moves on to the connect consent
   await allow(popup);
-  await popup.waitForEvent('close');
+  await popupClosed(popup);
   await expect(page.getByRole('status').filter({ hasText: `Connected as ${email}` })).toBeVisible();
 
   // share with a recipient: per-recipient consent, then the recipient's applicant

@@ -14,7 +14,7 @@
 import { expect, type Page } from '@playwright/test';
 import { startFramingSite, journeyTest } from './support-journey/servers.js';
 import { axeViolations } from './support-journey/axe.js';
-import { connect, consentInPopup, recipientItem } from './support-journey/steps.js';
+import { connect, consentInPopup, popupClosed, recipientItem } from './support-journey/steps.js';
 
 const test = journeyTest();
 
@@ -138,7 +138,7 @@ test('declined consent shares nothing; the provider\'s login and share-consent s
     await exchange.getByRole('button', { name: 'Continue to Second Exchange' }).click();
     const popup = await popupPromise;
     await popup.getByRole('button', { name: 'Decline', exact: true }).click();
-    await popup.waitForEvent('close');
+    await popupClosed(popup);
     await expect(exchange.getByRole('alert')).toContainText(/declined|not granted/i);
     await expect(exchange.getByRole('alert')).toContainText(/\((consent_declined|access_denied)\)/);
     await expect(exchange.getByRole('link')).toHaveCount(0);

@@ -17,7 +17,7 @@ import { expect, type Browser, type Page } from '@playwright/test';
 import { sanitizeImage } from '../../demo/provider/uploads.js';
 import { axeViolations } from './support-journey/axe.js';
 import { journeyTest } from './support-journey/servers.js';
-import { ALICE, allow, connect, recipientItem } from './support-journey/steps.js';
+import { ALICE, allow, connect, popupClosed, recipientItem } from './support-journey/steps.js';
 import { browserWithCamera } from './support-liveness/camera.js';
 import { documentPhoto, livenessCheck, runCheck } from './support-liveness/steps.js';
 
@@ -77,7 +77,7 @@ test('a recipient whose level takes a selfie: consent lists it, Take the selfie 
       await expect(popup.getByText('Selfie', { exact: true })).toBeVisible();
       await expect(popup.getByText('Proof of address')).toHaveCount(0);
       await allow(popup);
-      await popup.waitForEvent('close');
+      await popupClosed(popup);
       await expect(insurer.getByRole('status')).toHaveText(
         `Shared with ${INSURER.name}. Continue at ${INSURER.name} to choose your documents`,
       );

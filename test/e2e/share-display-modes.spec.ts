@@ -6,7 +6,7 @@
 import { expect, type Page } from '@playwright/test';
 import { axeViolations } from './support-journey/axe.js';
 import { journeyTest } from './support-journey/servers.js';
-import { allow, connect, recipientItem } from './support-journey/steps.js';
+import { allow, connect, popupClosed, recipientItem } from './support-journey/steps.js';
 
 const test = journeyTest();
 
@@ -26,7 +26,7 @@ async function consentIn(page: Page, name: string, integrator: string) {
   const hasHeader = await popup.locator('header.site').count();
   expect.soft(await axeViolations(popup), `axe: share consent (${layout})`).toEqual([]);
   await allow(popup);
-  await popup.waitForEvent('close');
+  await popupClosed(popup);
   await expect(item.getByRole('status')).toHaveText(`Shared with ${name}. Continue at ${name}`);
   return { callback: callback!, layout, hasHeader };
 }

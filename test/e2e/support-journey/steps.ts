@@ -15,6 +15,14 @@ export async function allow(popup: Page): Promise<void> {
   await button.click();
 }
 
+/**
+ * Waits until the popup has closed. A popup the callback closes at once may be gone before the caller starts
+ * waiting, and `waitForEvent('close')` would then wait for an event that has already happened.
+ */
+export async function popupClosed(popup: Page): Promise<void> {
+  if (!popup.isClosed()) await popup.waitForEvent('close');
+}
+
 /** Clicks the integrator's verify button, signs in as Alice in the popup and allows the connection. */
 export async function connect(page: Page, integrator: string): Promise<void> {
   await page.goto(integrator);
@@ -27,7 +35,7 @@ export async function connect(page: Page, integrator: string): Promise<void> {
   await popup.locator('input[name="password"]').fill(ALICE.password);
   await popup.getByRole('button', { name: 'Sign in', exact: true }).click();
   await allow(popup);
-  await popup.waitForEvent('close');
+  await popupClosed(popup);
   await expect(page.getByRole('status').filter({ hasText: `Connected as ${ALICE.email}` })).toBeVisible();
 }
 
@@ -50,5 +58,5 @@ export async function consentInPopup(page: Page, name: string, clientId: string)
   // The provider's screen names the recipient by its registration at the provider.
   await expect(popup.getByText(providerClientName(clientId)).first()).toBeVisible();
   await allow(popup);
-  await popup.waitForEvent('close');
+  await popupClosed(popup);
 }
